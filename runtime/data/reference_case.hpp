@@ -1,0 +1,44 @@
+#pragma once
+// Loader for NEST reference case files, schema versions 1 and 2 (tests/data/nest/README.md).
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/network/network_description.hpp"
+
+namespace eligo {
+
+// Where the loss is read from the readout samples (spec §15).
+struct LossWindow {
+  Step first_step = 0;  // recorded_steps_first_last[0]
+  Step last_step = 0;   // recorded_steps_first_last[1], inclusive
+  std::int64_t n_iter = 0;
+  std::int64_t group_size = 1;
+  std::int64_t sequence = 0;
+};
+
+struct ReferenceCase {
+  std::string name;
+  std::filesystem::path path;
+  int schema_version = 1;
+  NetworkDescription network;
+  Step n_steps = 0;  // steps 0 … n_steps−1 are simulated
+  LossWindow loss;
+  std::vector<double> loss_reference;  // NEST's per-iteration losses
+};
+
+// Every problem with a case file: the message names the file and the field (JSON pointer style,
+// e.g. "/populations/rec/params/tau_m") and says what was expected.
+class CaseFileError : public std::runtime_error {
+ public:
+  CaseFileError(const std::filesystem::path& file, const std::string& field, const std::string& problem);
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+ReferenceCase load_reference_case(const std::filesystem::path& file);
+
+}  // namespace eligo

@@ -1,0 +1,122 @@
+#pragma once
+// A complete e-prop network as the user (or a NEST reference case) describes it: populations with
+// NEST's parameter names and units, explicit connection lists in NEST's connection order, the
+// optimizer, the input spikes and the targets. The engine compiles it into shards (shard_builder).
+#include <cfloat>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "runtime/core/time.hpp"
+
+namespace eligo {
+
+enum class RecurrentModel { eprop_iaf, eprop_iaf_adapt, eprop_iaf_psc_delta, eprop_iaf_psc_delta_adapt };
+enum class SurrogateFunction { piecewise_linear, exponential, fast_sigmoid_derivative, arctan_derivative };
+enum class OptimizerType { gradient_descent, adam };
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Parameters of the recurrent models, NEST names and units, NEST defaults (spec §13).
+struct RecurrentParams {
+  double C_m = 250.0;     // pF
+  double E_L = -70.0;     // mV
+  double I_e = 0.0;       // pA
+  double t_ref = 2.0;     // ms
+  double tau_m = 10.0;    // ms
+  double V_th = -55.0;    // mV
+  double V_min = -DBL_MAX;
+  double V_m = -70.0;     // initial, mV
+  double V_reset = -70.0; // psc_delta models only
+  bool refractory_input = false;
+  double adapt_beta = 1.0;
+  double adapt_tau = 10.0;
+  double adaptation = 0.0;
+  double c_reg = 0.0;
+  double f_target = 10.0;  // Hz
+  double kappa = 0.97;
+  double kappa_reg = 0.97;
+  SurrogateFunction surrogate_gradient_function = SurrogateFunction::piecewise_linear;
+  double surrogate_gradient_height = 0.3;
+  double surrogate_gradient_width = 1.0;
+  double eprop_isi_trace_cutoff = kInf;     // ms
+  double flush_event_send_interval = kInf;  // ms
+  bool ignore_and_spike = false;
+  double ignore_and_spike_offset = 1.0;     // ms
+  double ignore_and_spike_interval = 100.0; // ms
+};
+
+struct ReadoutParams {
+  double C_m = 250.0;
+  double E_L = 0.0;
+  double I_e = 0.0;
+  double tau_m = 10.0;
+  double V_min = -DBL_MAX;
+  double V_m = 0.0;
+  double eprop_isi_trace_cutoff = kInf;
+};
+
+// Input relays behave like NEST's parrot neurons (spec §5.4).
+struct InputParams {
+  double flush_event_send_interval = kInf;
+};
+
+// The `optimizer` dict of eprop_synapse (spec §10).
+struct OptimizerParams {
+  OptimizerType type = OptimizerType::gradient_descent;
+  std::int64_t batch_size = 1;
+  double eta = 1e-4;
+  double Wmin = -100.0;
+  double Wmax = 100.0;
+  bool optimize_each_step = true;
+  double beta_1 = 0.9;
+  double beta_2 = 0.999;
+  double epsilon = 1e-7;
+};
+
+// Parallel arrays, one entry per connection, in NEST's connection order. Multapses allowed.
+struct ConnectionList {
+  std::vector<std::uint32_t> source;
+  std::vector<std::uint32_t> target;
+  std::vector<double> weight;
+  std::size_t size() const { return source.size(); }
+};
+
+// A piecewise-constant signal of a step_rate_generator: value[i] holds from step time[i] on (spec §5.5).
+struct StepSignal {
+  std::vector<Step> time;
+  std::vector<double> value;
+};
+
+// An extra spike_generator with static synapses (weight ignored by parrots, which count the spike).
+struct ForcedSpikeGenerator {
+  std::vector<Step> spike_steps;          // steps in which the targets receive the spike
+  std::vector<std::uint32_t> input_targets;
+  std::vector<std::uint32_t> rec_targets;
+  double weight = 1.0;
+};
+
+struct NetworkDescription {
+  double resolution_ms = 1.0;
+  std::uint32_t n_in = 0, n_rec = 0, n_out = 0;
+  RecurrentModel rec_model = RecurrentModel::eprop_iaf;
+  RecurrentParams rec;
+  ReadoutParams out;
+  InputParams input;
+  OptimizerParams optimizer;
+  ConnectionList in_rec, rec_rec, rec_out;
+  ConnectionList out_rec_feedback;  // source = readout k, target = rec j, weight = B_jk (not plastic)
+
+  // Stimulus and supervision.
+  std::vector<std::vector<Step>> input_spike_steps;  // [n_in]: steps in which parrot i receives a spike
+  std::vector<ForcedSpikeGenerator> forced_spikes;
+  std::vector<StepSignal> targets;  // [n_out]
+  StepSignal learning_window;
+};
+
+const char* to_string(RecurrentModel m);
+const char* to_string(SurrogateFunction f);
+const char* to_string(OptimizerType t);
+
+}  // namespace eligo
