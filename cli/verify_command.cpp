@@ -1,0 +1,103 @@
+#include "cli/verify_command.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/verification/case_runner.hpp"
+
+namespace eligo::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct VerifyOptions {
+  std::vector<std::string> cases;
+  double tolerance = 1e-8;
+  std::uint32_t shards = 1;
+};
+
+// The cases shipped in the repository (tests/data/nest), or those under $ELIGO_CASES_DIR.
+std::vector<std::string> bundled_cases() {
+  const char* env = std::getenv("ELIGO_CASES_DIR");
+  const fs::path dir = env != nullptr ? fs::path(env) : fs::path(ELIGO_BUNDLED_CASES_DIR);
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void print_result(const ReferenceCase& c, const CaseResult& r, double tolerance) {
+  std::printf("%s  (%s)\n", c.name.c_str(), c.path.string().c_str());
+  std::printf("  %-5s %-24s %-24s %s\n", "iter", "loss", "loss_nest_reference", "rel.dev");
+  for (std::size_t i = 0; i < r.loss.size(); ++i) {
+    std::printf("  %-5zu %-24.17g %-24.17g %.1e\n", i + 1, r.loss[i], r.loss_reference[i], r.relative_deviation[i]);
+  }
+  const bool pass = r.max_relative_deviation <= tolerance;
+  std::printf("  max relative deviation %.2e  %s  (rec spikes %llu, synaptic events %llu, history max %zu entries, "
+              "%.2f s)\n  weights digest %s\n",
+              r.max_relative_deviation, pass ? "PASS" : "FAIL", static_cast<unsigned long long>(r.rec_spikes),
+              static_cast<unsigned long long>(r.synaptic_events), r.history_entries_max, r.seconds,
+              r.weights_digest.c_str());
+  std::fflush(stdout);
+}
+
+int run_verify(const VerifyOptions& options) {
+  std::vector<std::string> files = options.cases.empty() ? bundled_cases() : options.cases;
+  if (files.empty()) {
+    spdlog::error("verify: no case files given and none bundled (looked in {})", ELIGO_BUNDLED_CASES_DIR);
+    return 2;
+  }
+  int passed = 0, failed = 0, unreadable = 0;
+  double worst = 0.0;
+  for (const std::string& file : files) {
+    try {
+      const ReferenceCase c = load_reference_case(file);
+      spdlog::info("verify: running {} ({} steps, {} rec, {} readouts)", c.name, c.n_steps, c.network.n_rec,
+                   c.network.n_out);
+      PartitionOptions partition;
+      partition.recurrent_shards = options.shards;
+      const CaseResult r = run_reference_case(c, partition);
+      print_result(c, r, options.tolerance);
+      const bool pass = r.max_relative_deviation <= options.tolerance;
+      (pass ? passed : failed) += 1;
+      worst = std::isnan(r.max_relative_deviation) ? NAN : std::max(worst, r.max_relative_deviation);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      ++unreadable;
+    }
+  }
+  std::printf("verify: %zu case(s): %d passed, %d failed, %d unreadable; worst relative deviation %.2e "
+              "(tolerance %.0e)\n",
+              files.size(), passed, failed, unreadable, worst, options.tolerance);
+  if (unreadable > 0) return 2;
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_verify_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<VerifyOptions>();
+  CLI::App* cmd = app.add_subcommand("verify", "Run NEST reference cases and compare the losses with NEST's");
+  cmd->add_option("cases", options->cases, "Case files (default: the cases bundled in tests/data/nest)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tolerance", options->tolerance, "Largest accepted relative deviation from NEST's losses")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--shards", options->shards, "Number of shards the recurrent population is split into")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1u << 20));
+  cmd->callback([options, &exit_code] { exit_code = run_verify(*options); });
+}
+
+}  // namespace eligo::cli

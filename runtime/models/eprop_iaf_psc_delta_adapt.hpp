@@ -1,0 +1,31 @@
+#pragma once
+// eprop_iaf_psc_delta_adapt: eprop_iaf_psc_delta with an adaptive threshold (spec §5.2).
+//
+//   as eprop_iaf_psc_delta, and in the non-refractory branch after the clamp:
+//       a ← P_a·a + z(t−1) ;  V_th_adapt ← V_th + β·a
+//   ψ and the spike test use V_th_adapt (stale while refractory). z is cleared every step, so with
+//   n_ref ≥ 1 a spike never enters a (the next step is refractory); spec §5.2 checks this against NEST.
+#include <cstddef>
+
+#include "runtime/models/eprop_iaf_psc_delta.hpp"
+
+namespace eligo {
+
+struct EpropIafPscDeltaAdapt {
+  static bool update(std::size_t j, double x, const RecurrentConstants& c, RecurrentState& s, double& psi) {
+    if (psc_delta_integrate(j, x, c, s)) {
+      s.a[j] = c.P_a * s.a[j] + static_cast<double>(s.z[j]);
+      s.v_th_adapt[j] = c.V_th + c.beta * s.a[j];
+    }
+    psi = c.surrogate(s.r[j], s.v[j], s.v_th_adapt[j]);
+    const bool spike = s.v[j] >= s.v_th_adapt[j];
+    if (spike) {
+      s.r[j] = c.n_ref;
+      s.v[j] = c.V_reset;
+    }
+    s.i_in[j] = 0.0;
+    return spike;
+  }
+};
+
+}  // namespace eligo

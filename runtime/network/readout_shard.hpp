@@ -1,0 +1,63 @@
+#pragma once
+// The readouts (the supervisor's numerics): eprop_readout neurons, their incoming e-prop synapses from
+// recurrent neurons, targets, learning window and error history. Each slice it returns the error
+// vector ε that the supervisor broadcasts, and the recorded readout and target signals for the loss.
+#include <cstdint>
+#include <vector>
+
+#include "runtime/archive/history_archive.hpp"
+#include "runtime/models/eprop_readout.hpp"
+#include "runtime/models/recurrent_constants.hpp"
+#include "runtime/network/network_description.hpp"
+#include "runtime/network/recurrent_shard.hpp"
+#include "runtime/network/shard.hpp"
+#include "runtime/synapses/eprop_synapses.hpp"
+
+namespace eligo {
+
+struct ReadoutShardConfig {
+  ShardPlacement placement;
+  ReadoutConstants constants;
+  OptimizerParams optimizer;
+  std::uint64_t n_global_ids = 0;
+  std::vector<StepSignal> targets;  // one per readout
+  StepSignal learning_window;
+  HistoryPolicy history = HistoryPolicy::bounded;
+};
+
+class ReadoutShard final : public Shard {
+ public:
+  explicit ReadoutShard(ReadoutShardConfig config);
+
+  void add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight);
+  void finalize();
+
+  ShardRole role() const override { return ShardRole::readout; }
+  std::uint32_t id() const override { return config_.placement.shard_id; }
+  SliceOutput advance(const SliceInput& in) override;
+  ShardCounters counters() const override;
+  void append_weights(std::vector<WeightRecord>& out) const override;
+
+  const ReadoutState& state() const { return state_; }
+
+ private:
+  // The value of a step_rate_generator signal that reaches the readout in step t (§5.5): the latest
+  // amplitude whose time is ≤ t. Steps only move forward, so a cursor suffices.
+  struct SignalCursor {
+    const StepSignal* signal = nullptr;
+    std::size_t next = 0;
+    double value = 0.0;
+    double at(Step t);
+  };
+
+  ReadoutShardConfig config_;
+  ReadoutState state_;
+  HistoryArchive history_;
+  EpropSynapses synapses_;
+  std::vector<SignalCursor> target_cursors_;
+  SignalCursor window_cursor_;
+  std::vector<double> input_;
+  ShardCounters counters_;
+};
+
+}  // namespace eligo

@@ -1,0 +1,134 @@
+#include "runtime/network/recurrent_shard.hpp"
+
+#include <algorithm>
+
+#include "runtime/models/eprop_iaf.hpp"
+#include "runtime/models/eprop_iaf_adapt.hpp"
+#include "runtime/models/eprop_iaf_psc_delta.hpp"
+#include "runtime/models/eprop_iaf_psc_delta_adapt.hpp"
+#include "runtime/synapses/eprop_targets.hpp"
+#include "runtime/synapses/spike_delivery.hpp"
+
+namespace eligo {
+namespace {
+
+constexpr std::size_t kFields = 3;  // history row: ψ, L, fr_reg
+// How often (in steps) the shard looks for history rows to drop. Dropping later only keeps more.
+constexpr Step kEraseEvery = 16;
+
+// Phase C for all neurons of the shard with one model: update, emit spike or flush (§9.5), archive
+// ψ and the firing-rate regularization term (§3 step 7, §12). The model is chosen once per shard.
+template <class Model>
+void update_neurons(Step t, const double* x, const RecurrentConstants& c, RecurrentState& s, double* row,
+                    SpikeBatch& out) {
+  const std::size_t n = s.size();
+  double* psi = row;
+  double* fr = row + 2 * n;
+  const double one_minus_kappa_reg = 1.0 - c.kappa_reg;
+  const double f_target_per_step = c.f_target_per_ms * c.h;
+  for (std::size_t j = 0; j < n; ++j) {
+    const bool spike = Model::update(j, x[j], c, s, psi[j]);
+    s.z[j] = spike ? 1 : 0;
+    if (spike) {
+      out.events.push_back({0, static_cast<std::uint32_t>(j), 1, EventKind::spike});
+      s.last_event[j] = t;
+    } else if (s.last_event[j] > 0 && t - s.last_event[j] >= c.flush_interval) {
+      out.events.push_back({0, static_cast<std::uint32_t>(j), 1, EventKind::flush});
+      s.last_event[j] = t;
+    }
+    s.f_ema[j] = c.kappa_reg * s.f_ema[j] + one_minus_kappa_reg * static_cast<double>(s.z[j]) / c.h;
+    fr[j] = c.c_reg * (s.f_ema[j] - f_target_per_step);
+  }
+}
+
+RecurrentShard::UpdateNeurons pick_model(RecurrentModel m) {
+  switch (m) {
+    case RecurrentModel::eprop_iaf: return &update_neurons<EpropIaf>;
+    case RecurrentModel::eprop_iaf_adapt: return &update_neurons<EpropIafAdapt>;
+    case RecurrentModel::eprop_iaf_psc_delta: return &update_neurons<EpropIafPscDelta>;
+    case RecurrentModel::eprop_iaf_psc_delta_adapt: return &update_neurons<EpropIafPscDeltaAdapt>;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+RecurrentShard::RecurrentShard(const RecurrentShardConfig& config)
+    : config_(config),
+      state_(config.placement.size, config.constants),
+      history_(config.placement.size, kFields),
+      synapses_(config.optimizer, /*traces=*/true, config.constants.adaptive(), config.n_global_ids),
+      input_(config.placement.size, 0.0),
+      update_neurons_(pick_model(config.constants.model)) {}
+
+void RecurrentShard::add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight) {
+  synapses_.add(source_gid, local_target, weight);
+}
+
+void RecurrentShard::add_feedback(std::uint32_t readout, std::uint32_t local_target, double weight) {
+  feedback_.push_back({readout, local_target, weight});
+}
+
+void RecurrentShard::add_forced_input(Step step, std::uint32_t local_target, double weight) {
+  forced_.push_back({step, local_target, weight});
+}
+
+void RecurrentShard::finalize() {
+  synapses_.finalize();
+  std::stable_sort(feedback_.begin(), feedback_.end(),
+                   [](const Feedback& a, const Feedback& b) { return a.readout < b.readout; });
+  std::stable_sort(forced_.begin(), forced_.end(),
+                   [](const ForcedInput& a, const ForcedInput& b) { return a.step < b.step; });
+  counters_.synapse_bytes = synapses_.bytes();
+}
+
+void RecurrentShard::write_learning_signals(const ErrorBatch& errors, Step t) {
+  // spec §7: the error of readout step t' = t−1 lands in history step t'−1 = t−2, readouts ascending.
+  double* row = history_.find_row(t - 2);
+  if (row == nullptr) return;  // dropped: no pending update reads it
+  double* L = row + state_.size();
+  for (const Feedback& f : feedback_) L[f.local_target] += f.weight * errors.at(0, f.readout);
+}
+
+SliceOutput RecurrentShard::advance(const SliceInput& in) {
+  const Step t = in.slice;
+  std::fill(input_.begin(), input_.end(), 0.0);
+  while (forced_cursor_ < forced_.size() && forced_[forced_cursor_].step < t) ++forced_cursor_;
+  for (; forced_cursor_ < forced_.size() && forced_[forced_cursor_].step == t; ++forced_cursor_) {
+    input_[forced_[forced_cursor_].local_target] += forced_[forced_cursor_].weight;
+  }
+  if (t > 0) {
+    if (in.errors != nullptr && t >= 2) write_learning_signals(*in.errors, t);  // phase A
+    const RecurrentTarget target{history_, config_.constants};
+    counters_.synaptic_events += deliver_spikes(t, in.spikes, synapses_, target, input_.data());  // phase B
+  }
+  SliceOutput out;
+  out.spikes.slice = t;
+  out.spikes.sender_shard = config_.placement.shard_id;
+  out.spikes.sender_first_gid = config_.placement.first_gid;
+  double* row = history_.append(t);
+  update_neurons_(t, input_.data(), config_.constants, state_, row, out.spikes);  // phase C
+  for (const SpikeEvent& ev : out.spikes.events) {
+    (ev.kind == EventKind::spike ? counters_.spikes_emitted : counters_.flushes_emitted) += 1;
+  }
+  erase_history(t);
+  return out;
+}
+
+void RecurrentShard::erase_history(Step t) {
+  if (config_.history == HistoryPolicy::bounded && t % kEraseEvery == 0) {
+    // Rows before the oldest pending interval, and before t itself (a source whose first event
+    // arrives in step t+1 reads from row t on), are never read again.
+    history_.erase_before(synapses_.oldest_step_needed(config_.constants.cutoff, t));
+  }
+  counters_.history_entries = history_.entries();
+  counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);
+}
+
+ShardCounters RecurrentShard::counters() const { return counters_; }
+
+void RecurrentShard::append_weights(std::vector<WeightRecord>& out) const {
+  synapses_.append_weights(config_.placement.first_gid, out);
+}
+
+}  // namespace eligo

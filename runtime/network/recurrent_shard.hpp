@@ -1,0 +1,79 @@
+#pragma once
+// A shard of a recurrent e-prop population: neuron state, incoming e-prop synapses (from inputs and
+// recurrent neurons), feedback weights B_jk and archived history of its neurons.
+#include <cstdint>
+#include <vector>
+
+#include "runtime/archive/history_archive.hpp"
+#include "runtime/models/recurrent_constants.hpp"
+#include "runtime/models/recurrent_state.hpp"
+#include "runtime/network/shard.hpp"
+#include "runtime/synapses/eprop_synapses.hpp"
+
+namespace eligo {
+
+// bounded: drop history rows no pending update can read (spec §11 guarantee). keep_all: never drop
+// (a reference for tests: it must give identical weights).
+enum class HistoryPolicy { bounded, keep_all };
+
+struct RecurrentShardConfig {
+  ShardPlacement placement;
+  RecurrentConstants constants;
+  OptimizerParams optimizer;
+  std::uint64_t n_global_ids = 0;
+  HistoryPolicy history = HistoryPolicy::bounded;
+};
+
+class RecurrentShard final : public Shard {
+ public:
+  // Phase C over all neurons with one model (chosen once per shard).
+  using UpdateNeurons = void (*)(Step, const double*, const RecurrentConstants&, RecurrentState&, double*,
+                                 SpikeBatch&);
+
+  explicit RecurrentShard(const RecurrentShardConfig& config);
+
+  // Construction: add synapses, feedback and forced inputs, then finalize() once.
+  void add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight);
+  void add_feedback(std::uint32_t readout, std::uint32_t local_target, double weight);
+  // A static input of `weight` into neuron local_target in step `step` (an extra spike generator,
+  // spec §5.5: it enters the input sum before the spikes of phase B). Order of calls is kept.
+  void add_forced_input(Step step, std::uint32_t local_target, double weight);
+  void finalize();
+
+  ShardRole role() const override { return ShardRole::recurrent; }
+  std::uint32_t id() const override { return config_.placement.shard_id; }
+  SliceOutput advance(const SliceInput& in) override;
+  ShardCounters counters() const override;
+  void append_weights(std::vector<WeightRecord>& out) const override;
+
+  const RecurrentState& state() const { return state_; }
+  const HistoryArchive& history() const { return history_; }
+  const EpropSynapses& synapses() const { return synapses_; }
+
+ private:
+  struct Feedback {
+    std::uint32_t readout;
+    std::uint32_t local_target;
+    double weight;
+  };
+  struct ForcedInput {
+    Step step;
+    std::uint32_t local_target;
+    double weight;
+  };
+  void write_learning_signals(const ErrorBatch& errors, Step t);
+  void erase_history(Step t);
+
+  RecurrentShardConfig config_;
+  RecurrentState state_;
+  HistoryArchive history_;
+  EpropSynapses synapses_;
+  std::vector<Feedback> feedback_;  // sorted by readout, connection order within a readout (§7)
+  std::vector<ForcedInput> forced_;  // sorted by step, call order within a step
+  std::size_t forced_cursor_ = 0;
+  std::vector<double> input_;       // x_t: summed spike input of the current step
+  UpdateNeurons update_neurons_;
+  ShardCounters counters_;
+};
+
+}  // namespace eligo

@@ -1,0 +1,30 @@
+#include "runtime/network/sequential_driver.hpp"
+
+namespace eligo {
+
+SequentialDriver::SequentialDriver(BuiltNetwork& network)
+    : network_(network), previous_(network.shards.size()), current_(network.shards.size()) {}
+
+void SequentialDriver::step() {
+  std::swap(previous_, current_);
+  const ErrorBatch* errors = next_ > 0 ? &previous_[network_.readout_shard].errors : nullptr;
+  for (std::size_t i = 0; i < network_.shards.size(); ++i) {
+    Shard& shard = *network_.shards[i];
+    SliceInput in;
+    in.slice = next_;
+    if (next_ > 0 && shard.role() != ShardRole::input) {
+      // Recurrent shards hear inputs and recurrent shards; readouts hear recurrent shards.
+      for (std::size_t j = 0; j < network_.shards.size(); ++j) {
+        const ShardRole sender = network_.shards[j]->role();
+        if (sender == ShardRole::recurrent || (sender == ShardRole::input && shard.role() == ShardRole::recurrent)) {
+          in.spikes.push_back(&previous_[j].spikes);
+        }
+      }
+      if (shard.role() == ShardRole::recurrent) in.errors = errors;
+    }
+    current_[i] = shard.advance(in);
+  }
+  ++next_;
+}
+
+}  // namespace eligo

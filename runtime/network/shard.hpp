@@ -1,0 +1,65 @@
+#pragma once
+// The engine's unit of work (ARCHITECTURE.md §1, "the seam"): a shard owns a contiguous range of one
+// population's neurons, their incoming synapses and their history, and advances one slice per call:
+//
+//     outbound = shard.advance(slice k, inbound spike batches of slice k−1, error batch of slice k−1)
+//
+// A slice is one step here: NEST-exact e-prop has d_min = 1 (spec §1). Inbound spike batches may come
+// in any order; the shard applies them in the canonical order (ascending sender global id, §14.9).
+// Tests and `eligo verify` wire shards by hand (SequentialDriver); the actors of actors/ drive the same
+// shards concurrently.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/core/spike_batch.hpp"
+#include "runtime/core/time.hpp"
+#include "runtime/core/weight_record.hpp"
+
+namespace eligo {
+
+enum class ShardRole { input, recurrent, readout };
+
+struct SliceInput {
+  Step slice = 0;
+  std::vector<const SpikeBatch*> spikes;  // slice − 1 output of every shard that feeds this one
+  const ErrorBatch* errors = nullptr;     // slice − 1 errors of the readouts (recurrent shards)
+};
+
+struct SliceOutput {
+  SpikeBatch spikes;
+  ErrorBatch errors;                   // readout shards only
+  std::vector<double> readout_signal;  // readout shards: y·lw per readout (the recorded signal, §15)
+  std::vector<double> target_signal;   // readout shards: y*·lw per readout
+};
+
+struct ShardCounters {
+  std::uint64_t spikes_emitted = 0;
+  std::uint64_t flushes_emitted = 0;
+  std::uint64_t synaptic_events = 0;    // spikes delivered through one synapse each
+  std::size_t history_entries = 0;      // now
+  std::size_t history_entries_max = 0;  // over the run
+  std::size_t synapse_bytes = 0;
+};
+
+class Shard {
+ public:
+  virtual ~Shard() = default;
+  virtual ShardRole role() const = 0;
+  virtual std::uint32_t id() const = 0;
+  virtual SliceOutput advance(const SliceInput& in) = 0;
+  virtual ShardCounters counters() const = 0;
+  // Appends this shard's plastic weights, each source's synapses in connection order.
+  virtual void append_weights(std::vector<WeightRecord>& out) const = 0;
+};
+
+// Where a shard sits in the network: population, global id of its first neuron, neuron count.
+struct ShardPlacement {
+  std::uint32_t shard_id = 0;
+  ShardRole role = ShardRole::recurrent;
+  std::uint32_t first_index = 0;   // within the population
+  std::uint32_t size = 0;
+  std::uint64_t first_gid = 0;     // global id = population offset + index (input < rec < out)
+};
+
+}  // namespace eligo

@@ -1,0 +1,44 @@
+#include "runtime/network/weights_digest.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace eligo {
+
+std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network) {
+  std::vector<WeightRecord> all;
+  for (const auto& shard : network.shards) shard->append_weights(all);
+  // Stable: multapses of one (source, target) pair live in one shard, in connection order.
+  std::stable_sort(all.begin(), all.end(), [](const WeightRecord& a, const WeightRecord& b) {
+    return a.source_gid != b.source_gid ? a.source_gid < b.source_gid : a.target_gid < b.target_gid;
+  });
+  return all;
+}
+
+std::string weights_digest(const std::vector<WeightRecord>& canonical) {
+  std::vector<unsigned char> bytes(canonical.size() * sizeof(double));
+  for (std::size_t i = 0; i < canonical.size(); ++i) {
+    std::uint64_t bits = std::bit_cast<std::uint64_t>(canonical[i].weight);
+    for (int b = 0; b < 8; ++b) bytes[i * 8 + b] = static_cast<unsigned char>(bits >> (8 * b));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace eligo

@@ -1,0 +1,17 @@
+#pragma once
+// The weights digest (ARCHITECTURE.md §4): SHA-256 over every plastic weight in canonical order
+// (source global id, target global id, connection order), as little-endian doubles. Equal digests
+// mean equal networks, however the network was partitioned.
+#include <string>
+#include <vector>
+
+#include "runtime/core/weight_record.hpp"
+#include "runtime/network/network_builder.hpp"
+
+namespace eligo {
+
+std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network);
+std::string weights_digest(const std::vector<WeightRecord>& canonical);
+inline std::string weights_digest(const BuiltNetwork& network) { return weights_digest(canonical_weights(network)); }
+
+}  // namespace eligo

@@ -1,0 +1,99 @@
+#include "runtime/synapses/eprop_synapses.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace eligo {
+
+EpropSynapses::EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive,
+                             std::uint64_t n_global_ids)
+    : optimizer_(optimizer), traces_(traces), adaptive_(adaptive), run_index_(n_global_ids, -1) {}
+
+void EpropSynapses::add(std::uint64_t source_gid, std::uint32_t target, double weight) {
+  if (source_gid >= run_index_.size()) throw std::out_of_range("synapse source id out of range");
+  pending_source_.push_back(source_gid);
+  pending_target_.push_back(target);
+  pending_weight_.push_back(weight);
+}
+
+void EpropSynapses::finalize() {
+  const std::size_t n = pending_source_.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  // Stable: a source's synapses keep their connection order (multapse summation order, spec §4.2).
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return pending_source_[a] < pending_source_[b]; });
+  target_.resize(n);
+  w_.resize(n);
+  offset_.assign(1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t c = order[i];
+    if (source_gid_.empty() || source_gid_.back() != pending_source_[c]) {
+      if (!source_gid_.empty()) offset_.push_back(i);
+      run_index_[pending_source_[c]] = static_cast<std::int64_t>(source_gid_.size());
+      source_gid_.push_back(pending_source_[c]);
+    }
+    target_[i] = pending_target_[c];
+    w_[i] = pending_weight_[c];
+  }
+  offset_.push_back(n);
+  if (source_gid_.empty()) offset_.assign(1, 0);
+  book_.assign(source_gid_.size(), SourceBookkeeping{});
+  g_.assign(n, 0.0);
+  cum_.assign(n, 0.0);
+  if (optimizer_.uses_moments()) {
+    m_.assign(n, 0.0);
+    v_.assign(n, 0.0);
+  }
+  if (traces_) {
+    e_bar_.assign(n, 0.0);
+    e_bar_reg_.assign(n, 0.0);
+    if (adaptive_) eps_a_.assign(n, 0.0);
+  }
+  pending_source_ = {};
+  pending_target_ = {};
+  pending_weight_ = {};
+}
+
+SynapseRun EpropSynapses::run(std::size_t r) {
+  const std::size_t o = offset_[r];
+  SynapseRun s;
+  s.target = target_.data() + o;
+  s.w = w_.data() + o;
+  s.g = g_.data() + o;
+  if (traces_) {
+    s.e_bar = e_bar_.data() + o;
+    s.e_bar_reg = e_bar_reg_.data() + o;
+    if (adaptive_) s.eps_a = eps_a_.data() + o;
+  }
+  s.n = offset_[r + 1] - o;
+  return s;
+}
+
+Step EpropSynapses::oldest_step_needed(Step cutoff, Step none) const {
+  Step oldest = none;
+  for (const SourceBookkeeping& b : book_) {
+    if (b.t_prev == 0) continue;  // the first event computes nothing (§9.3)
+    // After a spike the next interval may read `cutoff` steps; after a flush only what is left of it.
+    const Step left = b.prev_flush ? b.rem : cutoff;
+    if (left > 0) oldest = std::min(oldest, b.t_prev - 1);
+  }
+  return oldest;
+}
+
+std::size_t EpropSynapses::bytes() const {
+  auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  return vb(run_index_) + vb(source_gid_) + vb(offset_) + vb(book_) + vb(target_) + vb(w_) + vb(g_) +
+         vb(e_bar_) + vb(e_bar_reg_) + vb(eps_a_) + vb(cum_) + vb(m_) + vb(v_);
+}
+
+void EpropSynapses::append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const {
+  for (std::size_t r = 0; r < source_gid_.size(); ++r) {
+    for (std::size_t i = offset_[r]; i < offset_[r + 1]; ++i) {
+      out.push_back({source_gid_[r], first_target_gid + target_[i], w_[i]});
+    }
+  }
+}
+
+}  // namespace eligo

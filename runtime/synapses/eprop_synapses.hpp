@@ -1,0 +1,152 @@
+#pragma once
+// The e-prop synapses of one shard, grouped by source (CSR), with the exact event-driven procedure of
+// spec §9.2–§9.4.
+//
+// Every synapse from one source into one shard sees the same event sequence (spec §14.10), so the
+// event bookkeeping (t_prev, zpb, z̄, rem, decay, optimizer clock) is stored once per source
+// (SourceBookkeeping). Only w, ē, ē_reg, ε_a, g and the optimizer moments are per synapse.
+// The per-target arithmetic (what one integrated step adds to g, what decays over a gap) comes from a
+// target policy: RecurrentTarget or ReadoutTarget (synapses/eprop_targets.hpp).
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "runtime/core/time.hpp"
+#include "runtime/core/weight_record.hpp"
+#include "runtime/optimizers/weight_optimizer.hpp"
+
+namespace eligo {
+
+struct SourceBookkeeping {
+  Step t_prev = 0;        // stamp of the previous event; 0 = none yet
+  bool prev_flush = false;
+  double zpb = 0.0;       // spike carried into the first step of the next interval (§9.3)
+  double z_bar = 0.0;     // presynaptic trace (shared: one target population, one τ_m)
+  Step rem = 0;           // steps left until the cutoff
+  Step decay = 0;         // decay steps pending since the last spike
+  OptimizerClock clock;
+  bool operator==(const SourceBookkeeping&) const = default;
+};
+
+// Pointers to the per-synapse arrays of one source's run of synapses.
+struct SynapseRun {
+  const std::uint32_t* target = nullptr;
+  double* w = nullptr;
+  double* g = nullptr;
+  double* e_bar = nullptr;      // recurrent targets only
+  double* e_bar_reg = nullptr;  // recurrent targets only
+  double* eps_a = nullptr;      // adaptive recurrent targets only
+  std::size_t n = 0;
+};
+
+class EpropSynapses {
+ public:
+  // traces: ē and ē_reg per synapse (recurrent targets); adaptive: also ε_a.
+  EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive, std::uint64_t n_global_ids);
+
+  // Adds one synapse; synapses of a source keep the order in which they are added (connection order).
+  void add(std::uint64_t source_gid, std::uint32_t target, double weight);
+  // Builds the CSR layout. Call once, after the last add().
+  void finalize();
+
+  std::size_t sources() const { return source_gid_.size(); }
+  std::size_t size() const { return target_.size(); }
+  // Index of the source's run, or −1 when this shard holds no synapse from it.
+  std::int64_t run_of(std::uint64_t source_gid) const {
+    return source_gid < run_index_.size() ? run_index_[source_gid] : -1;
+  }
+  std::uint64_t source_of_run(std::size_t r) const { return source_gid_[r]; }
+  SynapseRun run(std::size_t r);
+  std::span<const std::uint32_t> targets(std::size_t r) const {
+    return {target_.data() + offset_[r], offset_[r + 1] - offset_[r]};
+  }
+  std::span<const double> weights(std::size_t r) const {
+    return {w_.data() + offset_[r], offset_[r + 1] - offset_[r]};
+  }
+  const SourceBookkeeping& bookkeeping(std::size_t r) const { return book_[r]; }
+
+  // SEND of spec §9.2 for an event with stamp s from the source of run r. The caller transmits the
+  // (updated) weights of a spike afterwards.
+  template <class Target>
+  void send(std::size_t r, Step s, bool is_flush, const Target& target);
+
+  // The oldest history step a future compute_gradient may read, over all sources (or `none` when no
+  // source has a pending interval). Rows before it can be dropped (spec §11 guarantee).
+  Step oldest_step_needed(Step cutoff, Step none) const;
+
+  std::size_t bytes() const;
+  // Appends every weight, each source's synapses in connection order; targets are local indices
+  // offset by first_target_gid.
+  void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
+
+ private:
+  template <class Target>
+  void compute_gradient(std::size_t r, Step s, bool is_flush, const Target& target);
+
+  WeightOptimizer optimizer_;
+  bool traces_;
+  bool adaptive_;
+  // Construction-time lists, released by finalize().
+  std::vector<std::uint64_t> pending_source_;
+  std::vector<std::uint32_t> pending_target_;
+  std::vector<double> pending_weight_;
+  // CSR by source.
+  std::vector<std::int64_t> run_index_;  // global id -> run, −1 if none
+  std::vector<std::uint64_t> source_gid_;
+  std::vector<std::size_t> offset_;
+  std::vector<SourceBookkeeping> book_;
+  std::vector<std::uint32_t> target_;
+  std::vector<double> w_, g_, e_bar_, e_bar_reg_, eps_a_;
+  std::vector<double> cum_, m_, v_;
+};
+
+template <class Target>
+void EpropSynapses::send(std::size_t r, Step s, bool is_flush, const Target& target) {
+  SourceBookkeeping& b = book_[r];
+  if (b.t_prev != 0) compute_gradient(r, s, is_flush, target);
+  b.t_prev = s;
+  b.prev_flush = is_flush;
+}
+
+template <class Target>
+void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const Target& target) {
+  SourceBookkeeping& b = book_[r];
+  SynapseRun syn = run(r);
+  const SynapseMoments moments{cum_.data() + offset_[r], m_.empty() ? nullptr : m_.data() + offset_[r],
+                               v_.empty() ? nullptr : v_.data() + offset_[r]};
+  const bool each_step = optimizer_.params().optimize_each_step;
+  const double P_v = target.P_v();
+
+  const Step isi = s - b.t_prev;
+  double zc = 0.0;
+  if (!b.prev_flush) {
+    // The previous event was a real spike: a new interval starts (after a flush it continues).
+    b.rem = target.cutoff();
+    for (std::size_t i = 0; i < syn.n; ++i) syn.g[i] = 0.0;
+    zc = 1.0;
+  }
+  const Step t_begin = b.t_prev - 1;
+  const Step n_steps = std::min(b.rem, isi);
+  for (Step t = t_begin; t < t_begin + n_steps; ++t) {
+    // spec §9.3: the spike stamped t_prev enters z̄ one step after t_begin; zpb carries it over
+    // when the loop runs a single step.
+    const double z = b.zpb;
+    b.zpb = zc;
+    zc = 0.0;
+    b.z_bar = P_v * b.z_bar + z;
+    target.integrate_step(t, b.z_bar, syn, /*accumulate=*/!each_step);
+    if (each_step) optimizer_.optimize(t + 1, b.clock, syn.g, syn.w, moments, syn.n);
+  }
+  b.rem -= n_steps;
+  b.decay += isi - n_steps;
+  if (!is_flush && b.decay > 0) {
+    // spec §9.3: decay over the gap after the cutoff, as one pow (not repeated multiplication).
+    b.z_bar *= std::pow(P_v, static_cast<double>(b.decay));
+    target.decay(b.decay, syn);
+    b.decay = 0;
+  }
+  if (!is_flush && !each_step) optimizer_.optimize(s - 1, b.clock, syn.g, syn.w, moments, syn.n);
+}
+
+}  // namespace eligo
