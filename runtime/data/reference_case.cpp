@@ -5,6 +5,7 @@
 // names the file and the JSON pointer of the offending field; nothing else escapes.
 #include "runtime/data/reference_case.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cfloat>
 #include <charconv>
@@ -14,12 +15,11 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <system_error>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 namespace eligo {
 
@@ -70,9 +70,12 @@ std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\"";
 std::string child(const std::string& ptr, std::string_view key) {
   std::string out = ptr + "/";
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -119,7 +122,8 @@ class CaseReader {
   void expect_size(const Field& f, std::size_t n, const std::string& what) const {
     expect_array(f);
     if (f.value.size() != n)
-      fail(f.ptr, "must have " + std::to_string(n) + " entries, " + what + " (got " + std::to_string(f.value.size()) + ")");
+      fail(f.ptr,
+           "must have " + std::to_string(n) + " entries, " + what + " (got " + std::to_string(f.value.size()) + ")");
   }
 
   std::optional<Field> find(const Field& obj, std::string_view key) const {
@@ -156,20 +160,17 @@ class CaseReader {
     return x;
   }
 
-  // An integer written as one: 5.0 is rejected, because a float index or count means a broken writer.
+  // An integer written as one (5.0 is rejected: a float index or count means a broken writer) in [lo, hi].
   std::int64_t integer(const Field& f, std::int64_t lo, std::int64_t hi) const {
-    if (!f.value.is_number_integer()) fail(f.ptr, "must be an integer (got " + show(f.value) + ")");
-    // Unsigned values above INT64_MAX exceed every bound used here.
-    const bool huge = f.value.is_number_unsigned() && f.value.get<std::uint64_t>() > std::uint64_t{INT64_MAX};
-    const std::int64_t x = huge ? 0 : f.value.get<std::int64_t>();
-    if (huge || x < lo || x > hi)
-      fail(f.ptr, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (got " + show(f.value) + ")");
-    return x;
+    if (auto x = integer_within(f, lo, hi)) return *x;
+    fail(f.ptr,
+         "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (got " + show(f.value) + ")");
   }
 
-  // A 0-based position in a population (populations are never empty).
+  // A 0-based position in a population.
   std::uint32_t index(const Field& f, std::uint32_t population_size) const {
-    return static_cast<std::uint32_t>(integer(f, 0, std::int64_t{population_size} - 1));
+    if (auto x = integer_within(f, 0, std::int64_t{population_size} - 1)) return static_cast<std::uint32_t>(*x);
+    fail(f.ptr, "index out of range [0, " + std::to_string(population_size) + ") (got " + show(f.value) + ")");
   }
 
   bool boolean(const Field& f) const {
@@ -245,11 +246,22 @@ class CaseReader {
   void expect_one_step_delay(const Field& block, double h) const {
     if (auto d = find(block, "delay_ms")) {
       const double ms = finite(*d);
-      expect(ms > 0.0 && ms_to_steps(ms, h) == 1, d->ptr, "one step (" + show(h) + " ms)", ms);
+      // ms / h < 2 first: it keeps absurd values away from the integer conversion.
+      expect(ms > 0.0 && ms / h < 2.0 && ms_to_steps(ms, h) == 1, d->ptr, "one step (" + show(h) + " ms)", ms);
     }
   }
 
  private:
+  // nullopt when outside [lo, hi]; fails when not an integer at all.
+  std::optional<std::int64_t> integer_within(const Field& f, std::int64_t lo, std::int64_t hi) const {
+    if (!f.value.is_number_integer()) fail(f.ptr, "must be an integer (got " + show(f.value) + ")");
+    // Unsigned values above INT64_MAX exceed every bound used here.
+    if (f.value.is_number_unsigned() && f.value.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) return std::nullopt;
+    const auto x = f.value.get<std::int64_t>();
+    if (x < lo || x > hi) return std::nullopt;
+    return x;
+  }
+
   fs::path file_;
 };
 
@@ -330,8 +342,8 @@ bool is_psc_delta(RecurrentModel m) {
 // A duration in ms that the engine turns into steps: +inf allowed, finite values must fit the step range.
 void expect_duration(const CaseReader& rd, double ms, const std::string& field, bool strictly_positive, double h) {
   rd.expect(strictly_positive ? ms > 0.0 : ms >= 0.0, field, strictly_positive ? "> 0" : ">= 0", ms);
-  rd.expect(std::isinf(ms) || ms / h <= kMaxFiniteSteps, field, "\"inf\" or at most " + show(kMaxFiniteSteps) + " steps",
-            ms);
+  rd.expect(std::isinf(ms) || ms / h <= kMaxFiniteSteps, field,
+            "\"inf\" or at most " + show(kMaxFiniteSteps) + " steps", ms);
 }
 
 // NEST's refractory_input is written with_refr_input by the v1 files (the C++ member name): accept both,
@@ -454,7 +466,8 @@ struct WeightRange {
 
 double read_weight(const CaseReader& rd, const Field& f, const WeightRange& range) {
   const double w = rd.finite(f);
-  rd.expect(w >= range.lo && w <= range.hi, f.ptr, "within [Wmin, Wmax] = [" + show(range.lo) + ", " + show(range.hi) + "]", w);
+  rd.expect(w >= range.lo && w <= range.hi, f.ptr,
+            "within [Wmin, Wmax] = [" + show(range.lo) + ", " + show(range.hi) + "]", w);
   return w;
 }
 
@@ -547,7 +560,8 @@ std::vector<std::uint32_t> read_indices(const CaseReader& rd, const Field& f, st
   return rd.index_array(f, population_size);
 }
 
-ForcedSpikeGenerator read_extra_generator(const CaseReader& rd, const Field& g, double h, const NetworkDescription& net) {
+ForcedSpikeGenerator read_extra_generator(const CaseReader& rd, const Field& g, double h,
+                                          const NetworkDescription& net) {
   ForcedSpikeGenerator gen;
   // Only static synapses with one-step delay are modelled (the spike reaches its targets in step round(τ/h)).
   if (auto f = rd.find(g, "synapse_model")) rd.expect_literal(*f, "static_synapse");
@@ -633,8 +647,8 @@ std::int64_t read_timing_count(const CaseReader& rd, const Field& timing, const 
   if (!in_timing) return rd.integer(rd.at(loss, key), 1, n_steps);
   const std::int64_t value = rd.integer(*in_timing, 1, n_steps);
   if (in_loss && rd.integer(*in_loss, 1, n_steps) != value)
-    rd.fail(in_loss->ptr, "must equal " + in_timing->ptr + " = " + std::to_string(value) + " (got " +
-                              show(in_loss->value) + ")");
+    rd.fail(in_loss->ptr,
+            "must equal " + in_timing->ptr + " = " + std::to_string(value) + " (got " + show(in_loss->value) + ")");
   return value;
 }
 
@@ -652,11 +666,12 @@ void read_loss(const CaseReader& rd, const Field& root, ReferenceCase& rc) {
   w.last_step = rd.integer(rd.at(recorded, 1), w.first_step, rc.n_steps - 1);
   // Each factor is at most n_steps <= 1e15, so the product is exact in a double up to 2^53 and any larger
   // product cannot match the window anyway.
-  const double samples = static_cast<double>(w.n_iter) * static_cast<double>(w.group_size) * static_cast<double>(w.sequence);
+  const double samples =
+      static_cast<double>(w.n_iter) * static_cast<double>(w.group_size) * static_cast<double>(w.sequence);
   const Step window = w.last_step - w.first_step + 1;
   if (static_cast<double>(window) != samples)
-    rd.fail(recorded.ptr, "covers " + std::to_string(window) + " steps but n_iter * group_size * sequence = " +
-                              show(samples));
+    rd.fail(recorded.ptr,
+            "covers " + std::to_string(window) + " steps but n_iter * group_size * sequence = " + show(samples));
 
   const Field reference = rd.at(loss, "loss_nest_reference");
   rd.expect_size(reference, static_cast<std::size_t>(w.n_iter), "one loss per iteration (n_iter)");
@@ -677,8 +692,11 @@ json parse_file(const fs::path& file) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    throw CaseFileError(file, "", "malformed JSON at byte " + std::to_string(e.byte) + " of " +
-                                      std::to_string(text.size()) + ": " + e.what());
+    // nlohmann counts the end of input as one more byte; report a position inside the file.
+    const std::size_t byte = std::min<std::size_t>(e.byte, text.size());
+    throw CaseFileError(
+        file, "",
+        "malformed JSON at byte " + std::to_string(byte) + " of " + std::to_string(text.size()) + ": " + e.what());
   } catch (const json::exception& e) {  // e.g. a number outside the double range (1e999)
     throw CaseFileError(file, "", std::string("malformed JSON: ") + e.what());
   }
@@ -699,9 +717,9 @@ ReferenceCase decode(const CaseReader& rd, const json& document) {
   net.resolution_ms = h;
   rc.n_steps = rd.integer(rd.at(root, "n_steps_simulated"), 1, static_cast<std::int64_t>(kMaxFiniteSteps));
   if (auto sim = rd.find(root, "simulate_ms")) {
-    const double ms = rd.finite(*sim);
-    rd.expect(ms_to_steps(ms, h) == rc.n_steps, sim->ptr,
-              "n_steps_simulated * resolution_ms = " + show(static_cast<double>(rc.n_steps) * h), ms);
+    rd.expect(rd.time_step(*sim, h) == rc.n_steps, sim->ptr,
+              "n_steps_simulated * resolution_ms = " + show(static_cast<double>(rc.n_steps) * h),
+              sim->value.get<double>());
   }
 
   read_populations(rd, root, h, net);
@@ -717,14 +735,13 @@ ReferenceCase decode(const CaseReader& rd, const json& document) {
 }  // namespace
 
 ReferenceCase load_reference_case(const std::filesystem::path& file) {
-  const json document = parse_file(file);
-  const CaseReader rd(file);
   try {
-    return decode(rd, document);
+    const CaseReader rd(file);
+    return decode(rd, parse_file(file));
   } catch (const CaseFileError&) {
     throw;
-  } catch (const std::exception& e) {  // a library error the checks above did not foresee
-    throw CaseFileError(file, "", std::string("cannot decode: ") + e.what());
+  } catch (const std::exception& e) {  // e.g. bad_alloc, or a library error the checks did not foresee
+    throw CaseFileError(file, "", std::string("cannot load: ") + e.what());
   }
 }
 

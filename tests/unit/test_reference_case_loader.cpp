@@ -8,24 +8,23 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "runtime/data/reference_case.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using eligo::CaseFileError;
 using eligo::load_reference_case;
 using eligo::OptimizerType;
 using eligo::RecurrentModel;
 using eligo::Step;
 using eligo::SurrogateFunction;
+using nlohmann::json;
 
 const fs::path kCaseDir = fs::path(ELIGO_TEST_DATA_DIR) / "nest";
 
@@ -56,8 +55,8 @@ class TempFile {
  public:
   TempFile(const std::string& stem, const std::string& contents) {
     static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("eligo_loader_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" + stem + ".json");
+    path_ = fs::temp_directory_path() / ("eligo_loader_test_" + std::to_string(::getpid()) + "_" +
+                                         std::to_string(++counter) + "_" + stem + ".json");
     std::ofstream(path_, std::ios::binary) << contents;
   }
   TempFile(const TempFile&) = delete;
@@ -147,22 +146,166 @@ struct ExpectedCase {
 // README §8 and the v1 regression files: 100 x 100 dense (rec_rec without the diagonal), or
 // 300 rec neurons with in-degree 30 and all-to-all input / readout blocks.
 const ExpectedCase kBundledCases[] = {
-    {"regression_eprop_iaf_adam", 1, RecurrentModel::eprop_iaf, 100, 100, 1, 10000, 9900, 100, 100,
-     OptimizerType::adam, 1, true, 5, 100, 2, 501, 505, 0, 0.14000491891386},
-    {"regression_eprop_iaf_adapt_gradient_descent", 1, RecurrentModel::eprop_iaf_adapt, 100, 100, 1, 10000, 9900,
-     100, 100, OptimizerType::gradient_descent, 1, true, 5, 100, 2, 501, 505, 0, 0.02242584487453},
-    {"regression_eprop_iaf_psc_delta_adapt_gradient_descent", 1, RecurrentModel::eprop_iaf_psc_delta_adapt, 100, 100,
-     1, 10000, 9900, 100, 100, OptimizerType::gradient_descent, 1, true, 5, 100, 2, 501, 505, 0, 0.16416646182675},
-    {"regression_eprop_iaf_psc_delta_gradient_descent", 1, RecurrentModel::eprop_iaf_psc_delta, 100, 100, 1, 10000,
-     9900, 100, 100, OptimizerType::gradient_descent, 1, true, 5, 100, 2, 501, 505, 0, 0.27039631749159},
-    {"nest_sparse_sine_gd_perspike_seed1", 2, RecurrentModel::eprop_iaf, 100, 300, 1, 30000, 9000, 300, 300,
-     OptimizerType::gradient_descent, 1, false, 3, 1000, 2, 3001, 3005, 1, 154.6624963402813},
-    {"nest_sparse_adam_refractory_seed1", 2, RecurrentModel::eprop_iaf, 100, 300, 1, 30000, 9000, 300, 300,
-     OptimizerType::adam, 2, true, 3, 1000, 2, 3001, 3005, 1, 155.1126757785117},
-    {"nest_adapt_multiout_seed1", 2, RecurrentModel::eprop_iaf_adapt, 100, 300, 3, 30000, 9000, 900, 900,
-     OptimizerType::gradient_descent, 1, true, 3, 1000, 2, 3001, 3005, 1, 140.53943310846168},
-    {"nest_psc_delta_refr_seed1", 2, RecurrentModel::eprop_iaf_psc_delta_adapt, 100, 300, 1, 30000, 9000, 300, 300,
-     OptimizerType::adam, 1, true, 3, 1000, 2, 3001, 3005, 1, 59.72600842674118},
+    {"regression_eprop_iaf_adam",
+     1,
+     RecurrentModel::eprop_iaf,
+     100,
+     100,
+     1,
+     10000,
+     9900,
+     100,
+     100,
+     OptimizerType::adam,
+     1,
+     true,
+     5,
+     100,
+     2,
+     501,
+     505,
+     0,
+     0.14000491891386},
+    {"regression_eprop_iaf_adapt_gradient_descent",
+     1,
+     RecurrentModel::eprop_iaf_adapt,
+     100,
+     100,
+     1,
+     10000,
+     9900,
+     100,
+     100,
+     OptimizerType::gradient_descent,
+     1,
+     true,
+     5,
+     100,
+     2,
+     501,
+     505,
+     0,
+     0.02242584487453},
+    {"regression_eprop_iaf_psc_delta_adapt_gradient_descent",
+     1,
+     RecurrentModel::eprop_iaf_psc_delta_adapt,
+     100,
+     100,
+     1,
+     10000,
+     9900,
+     100,
+     100,
+     OptimizerType::gradient_descent,
+     1,
+     true,
+     5,
+     100,
+     2,
+     501,
+     505,
+     0,
+     0.16416646182675},
+    {"regression_eprop_iaf_psc_delta_gradient_descent",
+     1,
+     RecurrentModel::eprop_iaf_psc_delta,
+     100,
+     100,
+     1,
+     10000,
+     9900,
+     100,
+     100,
+     OptimizerType::gradient_descent,
+     1,
+     true,
+     5,
+     100,
+     2,
+     501,
+     505,
+     0,
+     0.27039631749159},
+    {"nest_sparse_sine_gd_perspike_seed1",
+     2,
+     RecurrentModel::eprop_iaf,
+     100,
+     300,
+     1,
+     30000,
+     9000,
+     300,
+     300,
+     OptimizerType::gradient_descent,
+     1,
+     false,
+     3,
+     1000,
+     2,
+     3001,
+     3005,
+     1,
+     154.6624963402813},
+    {"nest_sparse_adam_refractory_seed1",
+     2,
+     RecurrentModel::eprop_iaf,
+     100,
+     300,
+     1,
+     30000,
+     9000,
+     300,
+     300,
+     OptimizerType::adam,
+     2,
+     true,
+     3,
+     1000,
+     2,
+     3001,
+     3005,
+     1,
+     155.1126757785117},
+    {"nest_adapt_multiout_seed1",
+     2,
+     RecurrentModel::eprop_iaf_adapt,
+     100,
+     300,
+     3,
+     30000,
+     9000,
+     900,
+     900,
+     OptimizerType::gradient_descent,
+     1,
+     true,
+     3,
+     1000,
+     2,
+     3001,
+     3005,
+     1,
+     140.53943310846168},
+    {"nest_psc_delta_refr_seed1",
+     2,
+     RecurrentModel::eprop_iaf_psc_delta_adapt,
+     100,
+     300,
+     1,
+     30000,
+     9000,
+     300,
+     300,
+     OptimizerType::adam,
+     1,
+     true,
+     3,
+     1000,
+     2,
+     3001,
+     3005,
+     1,
+     59.72600842674118},
 };
 
 }  // namespace
@@ -170,8 +313,7 @@ const ExpectedCase kBundledCases[] = {
 // ---------------------------------------------------------------------------------------------------
 // The bundled cases.
 
-TEST_CASE("Every bundled case loads with the sizes, connection counts, model and optimizer of its file",
-          "[loader]") {
+TEST_CASE("Every bundled case loads with the sizes, connection counts, model and optimizer of its file", "[loader]") {
   for (const auto& e : kBundledCases) {
     INFO("case " << e.name);
     const auto rc = load_reference_case(case_path(e.name));
@@ -262,12 +404,12 @@ TEST_CASE("The parameters of the v2 cases are read from populations.*.params", "
 TEST_CASE("Absent parameters keep the NEST defaults of network_description.hpp", "[loader]") {
   // The file sets C_m = 1, tau_m = 30 (rec and readout) and eta = 9e-8; the defaults differ.
   const auto net = load_mutated(kV1, [](json& j) {
-    j["populations"]["rec"]["params"].erase("C_m");
-    j["populations"]["rec"]["params"].erase("tau_m");
-    j["populations"]["rec"]["params"].erase("surrogate_gradient_function");
-    j["populations"]["out"]["params"].erase("tau_m");
-    j["optimizer"].erase("eta");
-  }).network;
+                     j["populations"]["rec"]["params"].erase("C_m");
+                     j["populations"]["rec"]["params"].erase("tau_m");
+                     j["populations"]["rec"]["params"].erase("surrogate_gradient_function");
+                     j["populations"]["out"]["params"].erase("tau_m");
+                     j["optimizer"].erase("eta");
+                   }).network;
   const eligo::RecurrentParams rec_defaults;
   CHECK(net.rec.C_m == rec_defaults.C_m);
   CHECK(net.rec.tau_m == rec_defaults.tau_m);
@@ -342,10 +484,10 @@ TEST_CASE("The strings inf and -DBL_MAX decode to +infinity and the lowest doubl
   }
   SECTION("inf for the cutoffs and the flush interval") {
     const auto net = load_mutated(kV1, [](json& j) {
-      j["populations"]["rec"]["params"]["eprop_isi_trace_cutoff"] = "inf";
-      j["populations"]["rec"]["params"]["flush_event_send_interval"] = "inf";
-      j["populations"]["out"]["params"]["eprop_isi_trace_cutoff"] = "inf";
-    }).network;
+                       j["populations"]["rec"]["params"]["eprop_isi_trace_cutoff"] = "inf";
+                       j["populations"]["rec"]["params"]["flush_event_send_interval"] = "inf";
+                       j["populations"]["out"]["params"]["eprop_isi_trace_cutoff"] = "inf";
+                     }).network;
     CHECK(net.rec.eprop_isi_trace_cutoff == eligo::kInf);
     CHECK(net.rec.flush_event_send_interval == eligo::kInf);
     CHECK(net.out.eprop_isi_trace_cutoff == eligo::kInf);
@@ -356,8 +498,7 @@ TEST_CASE("The strings inf and -DBL_MAX decode to +infinity and the lowest doubl
   }
 }
 
-TEST_CASE("Refractory input is read under both names, with_refr_input (v1) and refractory_input (v2)",
-          "[loader]") {
+TEST_CASE("Refractory input is read under both names, with_refr_input (v1) and refractory_input (v2)", "[loader]") {
   const std::string params = "/populations/rec/params";
   CHECK_FALSE(load_reference_case(case_path(kV1PscDelta)).network.rec.refractory_input);
   CHECK(load_reference_case(case_path("nest_psc_delta_refr_seed1")).network.rec.refractory_input);
@@ -393,11 +534,11 @@ TEST_CASE("Each of the three readouts of nest_adapt_multiout gets its own target
 
   SECTION("amplitude_times_ms may also be given per readout") {
     const auto per_readout = load_mutated(kV2MultiOut, [](json& j) {
-      auto& target = j["target"];
-      const json times = target["amplitude_times_ms"];
-      target["amplitude_times_ms"] = json::array({times, json::array({2.0, 500.0}), times});
-      target["amplitude_values"][1] = json::array({0.25, -0.5});
-    }).network;
+                               auto& target = j["target"];
+                               const json times = target["amplitude_times_ms"];
+                               target["amplitude_times_ms"] = json::array({times, json::array({2.0, 500.0}), times});
+                               target["amplitude_values"][1] = json::array({0.25, -0.5});
+                             }).network;
     CHECK(per_readout.targets[0].time == net.targets[0].time);
     CHECK(per_readout.targets[1].time == std::vector<Step>{2, 500});
     CHECK(per_readout.targets[1].value == std::vector<double>{0.25, -0.5});
@@ -494,8 +635,8 @@ TEST_CASE("An unknown surrogate gradient function is rejected", "[loader]") {
 }
 
 TEST_CASE("A connection index outside its population is rejected", "[loader]") {
-  require_mutation_rejected(kV2, set("/connections/rec_rec/sparse/source/17", 300), "/connections/rec_rec/sparse/source/17",
-                            "between 0 and 299");
+  require_mutation_rejected(kV2, set("/connections/rec_rec/sparse/source/17", 300),
+                            "/connections/rec_rec/sparse/source/17", "index out of range [0, 300) (got 300)");
   require_mutation_rejected(kV2, set("/connections/in_rec/sparse/source/0", -1), "/connections/in_rec/sparse/source/0");
   require_mutation_rejected(kV2, set("/connections/out_rec_feedback/sparse/source/3", 1),
                             "/connections/out_rec_feedback/sparse/source/3");
@@ -530,10 +671,13 @@ TEST_CASE("Every invalid value of the checklist is rejected with the field that 
       {"adapt_tau zero (adaptive model)", kV1Adapt, set(rec + "adapt_tau", 0.0), rec + "adapt_tau", "> 0"},
       {"kappa above 1", kV1, set(rec + "kappa", 1.5), rec + "kappa", "[0, 1]"},
       {"kappa_reg below 0", kV1, set(rec + "kappa_reg", -0.1), rec + "kappa_reg", "[0, 1]"},
-      {"surrogate height zero", kV1, set(rec + "surrogate_gradient_height", 0.0), rec + "surrogate_gradient_height", ""},
-      {"surrogate width negative", kV1, set(rec + "surrogate_gradient_width", -1.0), rec + "surrogate_gradient_width", ""},
+      {"surrogate height zero", kV1, set(rec + "surrogate_gradient_height", 0.0), rec + "surrogate_gradient_height",
+       ""},
+      {"surrogate width negative", kV1, set(rec + "surrogate_gradient_width", -1.0), rec + "surrogate_gradient_width",
+       ""},
       {"cutoff negative", kV1, set(rec + "eprop_isi_trace_cutoff", -1.0), rec + "eprop_isi_trace_cutoff", ">= 0"},
-      {"flush interval zero", kV1, set(rec + "flush_event_send_interval", 0.0), rec + "flush_event_send_interval", "> 0"},
+      {"flush interval zero", kV1, set(rec + "flush_event_send_interval", 0.0), rec + "flush_event_send_interval",
+       "> 0"},
       {"V_th below V_min", kV1, set(rec + "V_min", 1.0), rec + "V_th", ">= V_min"},
       {"V_reset at threshold (psc_delta)", kV1PscDelta, set(rec + "V_reset", 0.5), rec + "V_reset", "< V_th"},
       {"readout C_m zero", kV1, set(out + "C_m", 0.0), out + "C_m", "> 0"},
@@ -562,8 +706,8 @@ TEST_CASE("Every invalid value of the checklist is rejected with the field that 
       {"plastic weight outside [Wmin, Wmax]", kV1, set("/connections/rec_rec/weights/1/0", 1000.0),
        "/connections/rec_rec/weights/1/0", "Wmin, Wmax"},
       {"both sparse and weights", kV1,
-       set("/connections/in_rec/sparse", {{"source", {0}}, {"target", {0}}, {"weight", {0.0}}}),
-       "/connections/in_rec", "both"},
+       set("/connections/in_rec/sparse", {{"source", {0}}, {"target", {0}}, {"weight", {0.0}}}), "/connections/in_rec",
+       "both"},
       {"neither sparse nor weights", kV1, erase("/connections/rec_out/weights"), "/connections/rec_out", "either"},
       {"sparse arrays of unequal length", kV2, shorten("/connections/rec_rec/sparse/weight"),
        "/connections/rec_rec/sparse/weight", "as many as source"},
@@ -573,14 +717,15 @@ TEST_CASE("Every invalid value of the checklist is rejected with the field that 
       {"one input spike list missing", kV1, shorten("/input_spike_times_ms"), "/input_spike_times_ms", ""},
       {"negative spike time", kV1, set("/input_spike_times_ms/0/0", -1.0), "/input_spike_times_ms/0/0", ">= 0"},
       {"descending spike times", kV1, set("/input_spike_times_ms/0/1", 0.0), "/input_spike_times_ms/0/1", "previous"},
-      {"extra generator with another synapse model", kV2, set("/extra_spike_generators/0/synapse_model", "stdp_synapse"),
-       "/extra_spike_generators/0/synapse_model", "static_synapse"},
+      {"extra generator with another synapse model", kV2,
+       set("/extra_spike_generators/0/synapse_model", "stdp_synapse"), "/extra_spike_generators/0/synapse_model",
+       "static_synapse"},
       {"extra generator with a two-step delay", kV2, set("/extra_spike_generators/0/delay_ms", 2.0),
        "/extra_spike_generators/0/delay_ms", "one step"},
       {"extra generator targeting the readouts", kV2, set("/extra_spike_generators/0/targets/0/population", "out"),
        "/extra_spike_generators/0/targets/0/population", "unknown value \"out\""},
-      {"extra generator indices neither all nor a list", kV2, set("/extra_spike_generators/0/targets/0/indices", "some"),
-       "/extra_spike_generators/0/targets/0/indices", ""},
+      {"extra generator indices neither all nor a list", kV2,
+       set("/extra_spike_generators/0/targets/0/indices", "some"), "/extra_spike_generators/0/targets/0/indices", ""},
       {"extra generator index out of range", kV2, set("/extra_spike_generators/0/targets/1/indices", {300}),
        "/extra_spike_generators/0/targets/1/indices/0", ""},
       // targets and learning window
@@ -589,8 +734,8 @@ TEST_CASE("Every invalid value of the checklist is rejected with the field that 
       {"target times not increasing", kV1, set("/target/amplitude_times_ms/1", 2.0), "/target/amplitude_times_ms/1",
        "later"},
       {"one flat target for three readouts", kV2MultiOut,
-       [](json& j) { j["target"]["amplitude_values"] = j["target"]["amplitude_values"][0]; }, "/target/amplitude_values",
-       "3 readouts"},
+       [](json& j) { j["target"]["amplitude_values"] = j["target"]["amplitude_values"][0]; },
+       "/target/amplitude_values", "3 readouts"},
       {"two target traces for three readouts", kV2MultiOut, shorten("/target/amplitude_values"),
        "/target/amplitude_values", "one trace per readout"},
       {"learning window values missing", kV1, set("/learning_window/amplitude_values", json::array()),
