@@ -11,13 +11,17 @@
 
 namespace eligo {
 
+void sort_canonically(std::vector<WeightRecord>& weights) {
+  // Stable: multapses of one (source, target) pair live in one shard, in connection order.
+  std::stable_sort(weights.begin(), weights.end(), [](const WeightRecord& a, const WeightRecord& b) {
+    return a.source_gid != b.source_gid ? a.source_gid < b.source_gid : a.target_gid < b.target_gid;
+  });
+}
+
 std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network) {
   std::vector<WeightRecord> all;
   for (const auto& shard : network.shards) shard->append_weights(all);
-  // Stable: multapses of one (source, target) pair live in one shard, in connection order.
-  std::stable_sort(all.begin(), all.end(), [](const WeightRecord& a, const WeightRecord& b) {
-    return a.source_gid != b.source_gid ? a.source_gid < b.source_gid : a.target_gid < b.target_gid;
-  });
+  sort_canonically(all);
   return all;
 }
 

@@ -10,6 +10,8 @@
 
 namespace eligo {
 
+// Sorts weights gathered from any set of shards (appended shard by shard) into canonical order.
+void sort_canonically(std::vector<WeightRecord>& weights);
 std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network);
 std::string weights_digest(const std::vector<WeightRecord>& canonical);
 inline std::string weights_digest(const BuiltNetwork& network) { return weights_digest(canonical_weights(network)); }

@@ -1,7 +1,6 @@
 #include "runtime/verification/case_runner.hpp"
 
 #include <chrono>
-#include <cmath>
 
 #include "runtime/losses/regression_loss.hpp"
 #include "runtime/network/sequential_driver.hpp"
@@ -30,15 +29,7 @@ CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& pa
     if (on_step) on_step(t, c.n_steps);
   }
   result.loss = regression_loss(recorded, c.loss.n_iter, c.loss.group_size, c.loss.sequence);
-  result.loss_reference = c.loss_reference;
-  for (std::size_t i = 0; i < result.loss.size(); ++i) {
-    const double ref = i < c.loss_reference.size() ? c.loss_reference[i] : NAN;
-    const double dev = std::fabs(result.loss[i] - ref) / std::fabs(ref);
-    result.relative_deviation.push_back(dev);
-    // A NaN deviation must fail, so it is never hidden by max().
-    result.max_relative_deviation =
-        std::isnan(dev) || std::isnan(result.max_relative_deviation) ? NAN : std::max(result.max_relative_deviation, dev);
-  }
+  result.comparison = compare_losses(result.loss, c.loss_reference);
   for (const auto& shard : network.shards) {
     const ShardCounters k = shard->counters();
     if (shard->role() == ShardRole::recurrent) result.rec_spikes += k.spikes_emitted;

@@ -1,5 +1,6 @@
 #pragma once
-// Runs one NEST reference case through the shards and compares its losses with NEST's.
+// Runs one NEST reference case through the shards on the calling thread (SequentialDriver) and compares
+// its losses with NEST's. `eligo verify` runs the same shards through the actors; tests use both.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -7,14 +8,13 @@
 
 #include "runtime/data/reference_case.hpp"
 #include "runtime/network/network_builder.hpp"
+#include "runtime/verification/loss_comparison.hpp"
 
 namespace eligo {
 
 struct CaseResult {
   std::vector<double> loss;
-  std::vector<double> loss_reference;
-  std::vector<double> relative_deviation;  // |loss − ref| / |ref| per iteration
-  double max_relative_deviation = 0.0;
+  LossComparison comparison;
   std::string weights_digest;
   std::uint64_t rec_spikes = 0;
   std::uint64_t synaptic_events = 0;

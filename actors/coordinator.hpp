@@ -1,0 +1,49 @@
+#pragma once
+// The coordinator: builds the network, places one actor per shard on CAF's scheduler (--threads
+// workers), runs the slices, gathers per-iteration metrics from the supervisor and, at the end, every
+// shard's weights for the digest. A failing actor stops the run with an error that names it.
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "actors/messages.hpp"
+#include "actors/supervisor_actor.hpp"
+#include "runtime/network/network_builder.hpp"
+#include "runtime/network/network_description.hpp"
+
+namespace eligo::actors {
+
+struct RunOptions {
+  std::uint32_t threads = 1;
+  std::uint32_t shards = 1;        // recurrent shards
+  std::uint32_t input_shards = 1;
+  HistoryPolicy history = HistoryPolicy::bounded;
+};
+
+struct RunResult {
+  std::vector<IterationReport> iterations;
+  std::string weights_digest;
+  std::vector<WeightRecord> weights;  // canonical order
+  std::uint64_t rec_spikes = 0;
+  std::uint64_t input_spikes = 0;
+  std::uint64_t synaptic_events = 0;
+  std::size_t history_entries_max = 0;  // sum over shards of each shard's largest archive
+  std::size_t synapse_bytes = 0;
+  double build_seconds = 0.0;
+  double simulate_seconds = 0.0;
+};
+
+class RunFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using IterationCallback = std::function<void(const IterationReport&, double elapsed_seconds)>;
+
+// Runs steps 0 … n_steps−1 of the network.
+RunResult run_network(const NetworkDescription& network, Step n_steps, const IterationPlan& plan,
+                      const RunOptions& options, const IterationCallback& on_iteration = {});
+
+}  // namespace eligo::actors

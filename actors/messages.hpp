@@ -1,0 +1,42 @@
+#pragma once
+// Every message that crosses an actor boundary, declared once (ARCHITECTURE.md §5). Inside one process
+// spike and error batches travel as pointers to immutable batches: one allocation per slice and sender,
+// shared by every receiver, never copied. proto/eligo/messages.proto is their wire form.
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/core/spike_batch.hpp"
+#include "runtime/core/weight_record.hpp"
+#include "runtime/network/shard.hpp"
+
+namespace eligo::actors {
+
+using SpikeBatchPtr = std::shared_ptr<const SpikeBatch>;
+using ErrorBatchPtr = std::shared_ptr<const ErrorBatch>;
+using WeightRecords = std::vector<WeightRecord>;
+
+// Control messages (coordinator ↔ actors).
+using run_atom = caf::atom_constant<caf::atom("run")>;          // (run_atom, Step end): run slices < end
+using done_atom = caf::atom_constant<caf::atom("done")>;        // (done_atom, shard id): reached the end
+using weights_atom = caf::atom_constant<caf::atom("weights")>;  // request: reply WeightRecords
+using counters_atom = caf::atom_constant<caf::atom("counters")>;  // request: reply ShardCounters
+using iteration_atom = caf::atom_constant<caf::atom("iteration")>;  // supervisor → coordinator metrics
+
+// What the supervisor reports at the end of every training iteration.
+struct IterationReport {
+  std::int64_t iteration = 0;  // 0-based
+  double loss = 0.0;
+  std::uint64_t rec_spikes = 0;  // recurrent spikes during the iteration
+};
+
+}  // namespace eligo::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::SpikeBatchPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::ErrorBatchPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::WeightRecords)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::ShardCounters)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::IterationReport)

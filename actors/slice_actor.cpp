@@ -1,0 +1,74 @@
+#include "actors/slice_actor.hpp"
+
+#include <caf/all.hpp>
+
+namespace eligo::actors {
+
+SliceActor::SliceActor(caf::actor_config& cfg, std::shared_ptr<Shard> shard, std::uint32_t feeders,
+                       Step error_lag, caf::actor coordinator)
+    : caf::event_based_actor(cfg),
+      shard_(std::move(shard)),
+      coordinator_(std::move(coordinator)),
+      inbox_(feeders, error_lag) {}
+
+caf::behavior SliceActor::make_behavior() {
+  // A numerical error (for example a history entry that is missing) ends this actor with the error's
+  // text; the coordinator monitors every actor and stops the run.
+  set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+    } catch (...) {
+      return caf::make_error(caf::sec::runtime_error, std::string("unknown exception"));
+    }
+  });
+  return {
+      [this](wire_atom, std::vector<caf::actor>& spikes, std::vector<caf::actor>& errors) {
+        spike_subscribers_ = std::move(spikes);
+        error_subscribers_ = std::move(errors);
+      },
+      [this](run_atom, Step end) {
+        end_ = end;
+        reported_done_ = false;
+        pump();
+      },
+      [this](const SpikeBatchPtr& batch) {
+        inbox_.add(batch);
+        pump();
+      },
+      [this](const ErrorBatchPtr& batch) {
+        inbox_.add(batch);
+        pump();
+      },
+      [this](weights_atom) {
+        WeightRecords w;
+        shard_->append_weights(w);
+        return w;
+      },
+      [this](counters_atom) { return shard_->counters(); },
+  };
+}
+
+void SliceActor::pump() {
+  while (next_ < end_ && inbox_.ready(next_)) {
+    inbox_.take(next_, input_, held_, held_errors_);
+    SliceOutput out = shard_->advance(input_);
+    publish(next_, out);
+    held_.clear();
+    held_errors_ = nullptr;
+    ++next_;
+  }
+  if (next_ == end_ && !reported_done_) {
+    reported_done_ = true;
+    send(coordinator_, done_atom::value, shard_->id());
+  }
+}
+
+void SliceActor::send_spikes(SliceOutput& out) {
+  // One immutable batch, shared by every subscriber.
+  auto batch = std::make_shared<const SpikeBatch>(std::move(out.spikes));
+  for (const caf::actor& a : spike_subscribers_) send(a, batch);
+}
+
+}  // namespace eligo::actors

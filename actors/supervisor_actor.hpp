@@ -1,0 +1,35 @@
+#pragma once
+// The supervisor: owns the readouts (their neurons, incoming e-prop synapses, targets and error
+// history, all inside a readout shard), broadcasts the error vector ε of every slice to the recurrent
+// shards (ARCHITECTURE.md §3), records the readout and target signals, and reports the loss of every
+// iteration to the coordinator.
+#include "actors/slice_actor.hpp"
+#include "runtime/losses/regression_loss.hpp"
+
+namespace eligo::actors {
+
+// Which steps form the training iterations whose loss is reported (spec §15).
+struct IterationPlan {
+  Step first_step = 0;  // first recorded step of iteration 0
+  std::int64_t sequence = 0;
+  std::int64_t group_size = 1;
+  std::int64_t n_iter = 0;
+  Step steps_per_iteration() const { return sequence * group_size; }
+};
+
+class SupervisorActor final : public SliceActor {
+ public:
+  SupervisorActor(caf::actor_config& cfg, std::shared_ptr<Shard> readouts, std::uint32_t feeders,
+                  caf::actor coordinator, IterationPlan plan);
+  const char* name() const override { return "eligo.supervisor"; }
+
+ protected:
+  void publish(Step slice, SliceOutput& out) override;
+
+ private:
+  IterationPlan plan_;
+  RecordedSignals recorded_;
+  std::uint64_t rec_spikes_ = 0;
+};
+
+}  // namespace eligo::actors
