@@ -30,13 +30,21 @@ std::unique_ptr<Shard> build_input_shard(const NetworkDescription& net, const Sh
   return shard;
 }
 
-// Adds the synapses of one connection list that end in the shard, in connection order.
-template <class ShardT>
-void add_incoming(ShardT& shard, const ConnectionList& list, const ShardPlacement& p, std::uint64_t source_offset) {
-  for (std::size_t c = 0; c < list.size(); ++c) {
-    if (in_range(list.target[c], p)) {
-      shard.add_synapse(source_offset + list.source[c], list.target[c] - p.first_index, list.weight[c]);
+// Calls add(source, local target, weight) for every connection of a block that ends in the shard: the
+// explicit list filtered in connection order, or the rule's connections generated target by target.
+template <class Add>
+void for_each_incoming(const ConnectionList& list, const std::optional<GeneratedConnections>& rule,
+                       std::uint64_t seed, std::uint32_t n_source, bool same_population, const ShardPlacement& p,
+                       Add&& add) {
+  if (rule) {
+    for (std::uint32_t j = p.first_index; j < p.first_index + p.size; ++j) {
+      generate_incoming(*rule, seed, j, n_source, same_population,
+                        [&](std::uint32_t source, double w) { add(source, j - p.first_index, w); });
     }
+    return;
+  }
+  for (std::size_t c = 0; c < list.size(); ++c) {
+    if (in_range(list.target[c], p)) add(list.source[c], list.target[c] - p.first_index, list.weight[c]);
   }
 }
 
@@ -46,12 +54,13 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   RecurrentShardConfig config{p, RecurrentConstants::from(net.rec_model, net.rec, net.resolution_ms), net.optimizer,
                               ids.total(), history};
   auto shard = std::make_unique<RecurrentShard>(config);
-  add_incoming(*shard, net.in_rec, p, ids.input(0));
-  add_incoming(*shard, net.rec_rec, p, ids.rec(0));
-  const ConnectionList& fb = net.out_rec_feedback;
-  for (std::size_t c = 0; c < fb.size(); ++c) {
-    if (in_range(fb.target[c], p)) shard->add_feedback(fb.source[c], fb.target[c] - p.first_index, fb.weight[c]);
-  }
+  RecurrentShard& s = *shard;
+  for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
+                    [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.input(i), j, w); });
+  for_each_incoming(net.rec_rec, net.rec_rec_rule, net.seed, net.n_rec, true, p,
+                    [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.rec(i), j, w); });
+  for_each_incoming(net.out_rec_feedback, net.out_rec_feedback_rule, net.seed, net.n_out, false, p,
+                    [&](std::uint32_t k, std::uint32_t j, double w) { s.add_feedback(k, j, w); });
   for (const ForcedSpikeGenerator& g : net.forced_spikes) {
     for (Step s : g.spike_steps) {
       for (std::uint32_t j : g.rec_targets) {
@@ -72,7 +81,9 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   ReadoutShardConfig config{p,           ReadoutConstants::from(net.out, net.resolution_ms),
                             net.optimizer, ids.total(), net.targets, net.learning_window, history};
   auto shard = std::make_unique<ReadoutShard>(std::move(config));
-  add_incoming(*shard, net.rec_out, p, ids.rec(0));
+  ReadoutShard& s = *shard;
+  for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,
+                    [&](std::uint32_t i, std::uint32_t k, double w) { s.add_synapse(ids.rec(i), k, w); });
   shard->finalize();
   return shard;
 }

@@ -5,10 +5,12 @@
 #include <cfloat>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "runtime/core/time.hpp"
+#include "runtime/network/connection_rules.hpp"
 
 namespace eligo {
 
@@ -105,8 +107,12 @@ struct NetworkDescription {
   ReadoutParams out;
   InputParams input;
   OptimizerParams optimizer;
+  // Each block is either an explicit list (NEST cases) or, when its rule is set, generated per target
+  // from (seed, rule.stream, target) by the shard that owns the target.
   ConnectionList in_rec, rec_rec, rec_out;
   ConnectionList out_rec_feedback;  // source = readout k, target = rec j, weight = B_jk (not plastic)
+  std::optional<GeneratedConnections> in_rec_rule, rec_rec_rule, rec_out_rule, out_rec_feedback_rule;
+  std::uint64_t seed = 0;  // network construction seed for generated blocks
 
   // Stimulus and supervision.
   std::vector<std::vector<Step>> input_spike_steps;  // [n_in]: steps in which parrot i receives a spike

@@ -1,0 +1,41 @@
+#pragma once
+// The native config format (schema: proto/eligo/config.proto; files in JSON or YAML) and its
+// translation into the engine's NetworkDescription plus the run's timing.
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "runtime/data/reference_case.hpp"
+#include "runtime/network/network_description.hpp"
+
+namespace eligo {
+
+struct TrainingSetup {
+  std::string name;
+  std::filesystem::path path;
+  std::uint64_t seed = 1;
+  NetworkDescription network;
+  Step n_steps = 0;   // steps 0 … n_steps−1 are simulated
+  LossWindow loss;    // the iterations: first step, sequence, group size, count
+};
+
+// Every problem with a config file: the message names the file, the field and the problem, e.g.
+// "examples/sine.yaml: field populations[1].params.tau_m: must be > 0 (got -3)".
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::filesystem::path& file, const std::string& field, const std::string& problem);
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+struct ConfigOverrides {
+  std::optional<std::uint64_t> seed;
+  std::optional<std::int64_t> iterations;
+};
+
+TrainingSetup load_training_config(const std::filesystem::path& file, const ConfigOverrides& overrides = {});
+
+}  // namespace eligo
