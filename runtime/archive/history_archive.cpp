@@ -4,46 +4,42 @@
 
 namespace eligo {
 
-HistoryArchive::HistoryArchive(std::size_t n_neurons, std::size_t fields)
-    : n_(n_neurons), fields_(fields), row_size_(n_neurons * fields) {}
+HistoryArchive::HistoryArchive(std::size_t n_neurons, std::size_t fields) : n_(n_neurons), fields_(fields) {}
 
-double* HistoryArchive::append(Step t) {
+void HistoryArchive::append(Step t) {
   if (rows_ == 0) {
     first_ = t;
-    head_ = 0;
   } else if (t != end_step()) {
-    throw std::logic_error("history: row " + std::to_string(t) + " appended after row " +
+    throw std::logic_error("history: step " + std::to_string(t) + " appended after step " +
                            std::to_string(end_step() - 1));
   }
   if (rows_ == capacity_) grow();
   ++rows_;
-  double* r = slot(t);
-  std::fill(r, r + row_size_, 0.0);
-  return r;
+  const std::size_t s = slot(t);
+  for (std::size_t r = 0; r < fields_ * n_; ++r) buffer_[r * capacity_ + s] = 0.0;
 }
 
-const double* HistoryArchive::row(Step t) const {
-  if (!contains(t)) {
-    throw MissingHistoryError("history: step " + std::to_string(t) + " is not archived (archive holds [" +
-                              std::to_string(first_) + ", " + std::to_string(end_step()) + "))");
-  }
-  return slot(t);
+void HistoryArchive::throw_missing(Step t, Step n) const {
+  throw MissingHistoryError("history: steps [" + std::to_string(t) + ", " + std::to_string(t + n) +
+                            ") are needed but the archive holds [" + std::to_string(first_) + ", " +
+                            std::to_string(end_step()) + ")");
 }
 
 void HistoryArchive::erase_before(Step t) {
   if (rows_ == 0 || t <= first_) return;
   const std::size_t drop = std::min(rows_, static_cast<std::size_t>(t - first_));
-  head_ = (head_ + drop) % std::max<std::size_t>(capacity_, 1);
+  head_ = (head_ + drop) & (capacity_ - 1);
   rows_ -= drop;
   first_ += static_cast<Step>(drop);
 }
 
 void HistoryArchive::grow() {
   const std::size_t new_capacity = std::max<std::size_t>(16, capacity_ * 2);
-  std::vector<double> next(new_capacity * row_size_);
-  for (std::size_t i = 0; i < rows_; ++i) {
-    const double* src = slot(first_ + static_cast<Step>(i));
-    std::copy(src, src + row_size_, next.begin() + static_cast<std::ptrdiff_t>(i * row_size_));
+  std::vector<double> next(new_capacity * fields_ * n_);
+  for (std::size_t r = 0; r < fields_ * n_; ++r) {
+    for (std::size_t i = 0; i < rows_; ++i) {
+      next[r * new_capacity + i] = buffer_[r * capacity_ + ((head_ + i) & (capacity_ - 1))];
+    }
   }
   buffer_ = std::move(next);
   capacity_ = new_capacity;

@@ -1,11 +1,12 @@
 #pragma once
 // Archived history of one shard's neurons (spec §8, ARCHITECTURE.md §8).
 //
-// One row per step holds, for every neuron of the shard, `fields` values (recurrent: ψ, L, fr_reg;
-// readout: ε), stored field-major so that a synapse loop reads contiguous arrays. The rows form a ring
-// over the steps [first_step, end_step). Rows are dropped from the front once no pending e-prop update
-// can read them (the shard decides when, see EpropSynapses::oldest_step_needed); that is the spec §11
-// guarantee at shard granularity. A write to a dropped row is a no-op, as in NEST.
+// Every neuron keeps, per field (recurrent: ψ, L, fr_reg; readout: ε), a ring of the steps
+// [first_step, end_step), the same steps for all neurons of the shard. A synapse reads one neuron's
+// interval contiguously (ring(field, j)[slot(t) & mask] for consecutive t), which is what the e-prop
+// update does for each synapse (§9.3). Steps are dropped from the front once no pending e-prop update
+// can read them (the shard decides when, see EpropSynapses::oldest_step_needed): the guarantee of
+// spec §11 at shard granularity. A write to a dropped step is a no-op, as in NEST.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,11 @@
 #include "runtime/core/time.hpp"
 
 namespace eligo {
+
+class MissingHistoryError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
 
 class HistoryArchive {
  public:
@@ -27,40 +33,41 @@ class HistoryArchive {
   // Entries in the sense of NEST's eprop_history_duration: one per neuron and stored step.
   std::size_t entries() const { return rows_ * n_; }
   std::size_t capacity_rows() const { return capacity_; }
+  std::size_t bytes() const { return buffer_.capacity() * sizeof(double); }
 
-  // Appends the row of step t, which must be end_step() (or any step when the archive is empty),
-  // zero-filled; returns it for writing.
-  double* append(Step t);
-
+  // Appends step t, which must be end_step() (or any step when the archive is empty), zero-filled.
+  void append(Step t);
   bool contains(Step t) const { return t >= first_ && t < end_step(); }
-  // The row of step t; the caller must know it is present (spec §9.3: "require H(t) exists").
-  const double* row(Step t) const;
-  // The row of step t, or nullptr when it was dropped or is not yet written.
-  double* find_row(Step t) { return contains(t) ? slot(t) : nullptr; }
 
-  // Drops every row before step t.
+  // Ring access: ring(field, j)[(slot(t) + m) & mask()] is step t + m of neuron j.
+  const double* ring(std::size_t field, std::size_t j) const { return buffer_.data() + (field * n_ + j) * capacity_; }
+  double* ring(std::size_t field, std::size_t j) { return buffer_.data() + (field * n_ + j) * capacity_; }
+  std::size_t mask() const { return capacity_ - 1; }
+  std::size_t slot(Step t) const { return (head_ + static_cast<std::size_t>(t - first_)) & (capacity_ - 1); }
+
+  // Checks that steps [t, t + n) are all archived (spec §9.3: "require H(t) exists").
+  void require(Step t, Step n) const {
+    if (n > 0 && !(contains(t) && contains(t + n - 1))) throw_missing(t, n);
+  }
+  // The value of a field at step t, or nullptr when that step was dropped or not yet written.
+  double* find(std::size_t field, std::size_t j, Step t) {
+    return contains(t) ? ring(field, j) + slot(t) : nullptr;
+  }
+
+  // Drops every step before t.
   void erase_before(Step t);
 
  private:
-  double* slot(Step t) { return buffer_.data() + ((head_ + static_cast<std::size_t>(t - first_)) % capacity_) * row_size_; }
-  const double* slot(Step t) const {
-    return buffer_.data() + ((head_ + static_cast<std::size_t>(t - first_)) % capacity_) * row_size_;
-  }
+  [[noreturn]] void throw_missing(Step t, Step n) const;
   void grow();
 
   std::size_t n_;
   std::size_t fields_;
-  std::size_t row_size_;
-  std::vector<double> buffer_;
-  std::size_t capacity_ = 0;  // rows
-  std::size_t head_ = 0;      // slot of first_
+  std::vector<double> buffer_;  // [field][neuron][slot]
+  std::size_t capacity_ = 0;    // slots per ring, a power of two
+  std::size_t head_ = 0;        // slot of first_
   std::size_t rows_ = 0;
   Step first_ = 0;
-};
-
-class MissingHistoryError : public std::logic_error {
- public:
-  using std::logic_error::logic_error;
 };
 
 }  // namespace eligo

@@ -13,14 +13,15 @@ std::uint64_t mix(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
-double draw_weight(const WeightDistribution& d, CounterRng& rng, std::uint32_t n_source) {
+// fan_in: the number of sources a target draws from (n_source, or the indegree for fixed_indegree).
+double draw_weight(const WeightDistribution& d, CounterRng& rng, std::uint32_t fan_in) {
   double w = 0.0;
   switch (d.kind) {
     case WeightKind::constant: w = d.value; break;
     case WeightKind::normal: w = d.mean + d.std * rng.normal(); break;
     case WeightKind::uniform: w = d.low + (d.high - d.low) * rng.uniform(); break;
   }
-  if (d.scale_by_sqrt_fan_in) w /= std::sqrt(static_cast<double>(n_source));
+  if (d.scale_by_sqrt_fan_in) w /= std::sqrt(static_cast<double>(fan_in));
   return w * d.scale;
 }
 
@@ -77,7 +78,7 @@ void generate_incoming(const GeneratedConnections& rule, std::uint64_t seed, std
           if (skip_self && i >= target) ++i;  // draw from the other neurons (BENCHMARK.md)
         } while (!rule.allow_multapses && taken[i]);
         if (!rule.allow_multapses) taken[i] = true;
-        add(i, draw_weight(rule.weight, rng, n_source));
+        add(i, draw_weight(rule.weight, rng, rule.indegree));
       }
       break;
     }

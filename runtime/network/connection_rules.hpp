@@ -20,7 +20,8 @@ struct WeightDistribution {
   double mean = 0.0, std = 1.0;  // normal
   double low = 0.0, high = 1.0;  // uniform
   double scale = 1.0;           // every drawn weight is multiplied by this
-  // Divide by sqrt(fan-in) (NEST's examples draw N(0,1)/sqrt(n_source)); the fan-in is the source size.
+  // Divide by sqrt(fan-in) (NEST's examples draw N(0,1)/sqrt(fan-in)); the fan-in is the indegree for
+  // fixed_indegree and the source population's size otherwise.
   bool scale_by_sqrt_fan_in = false;
 };
 

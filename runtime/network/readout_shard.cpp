@@ -58,10 +58,11 @@ SliceOutput ReadoutShard::advance(const SliceInput& in) {
   out.errors.eps.resize(n);
   out.readout_signal.resize(n);
   out.target_signal.resize(n);
-  double* eps_row = history_.append(t);
+  history_.append(t);
+  const std::size_t slot = history_.slot(t);
   for (std::size_t k = 0; k < n; ++k) {  // phase C
     const ReadoutStep r = EpropReadout::update(k, input_[k], config_.constants, state_);
-    eps_row[k] = r.eps;
+    history_.ring(0, k)[slot] = r.eps;
     out.errors.eps[k] = r.eps;
     out.readout_signal[k] = r.y * state_.learning_window[k];
     out.target_signal[k] = state_.target[k] * state_.learning_window[k];

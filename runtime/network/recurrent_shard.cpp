@@ -12,22 +12,23 @@
 namespace eligo {
 namespace {
 
-constexpr std::size_t kFields = 3;  // history row: ψ, L, fr_reg
 // How often (in steps) the shard looks for history rows to drop. Dropping later only keeps more.
 constexpr Step kEraseEvery = 16;
 
 // Phase C for all neurons of the shard with one model: update, emit spike or flush (§9.5), archive
 // ψ and the firing-rate regularization term (§3 step 7, §12). The model is chosen once per shard.
 template <class Model>
-void update_neurons(Step t, const double* x, const RecurrentConstants& c, RecurrentState& s, double* row,
+void update_neurons(Step t, const double* x, const RecurrentConstants& c, RecurrentState& s, HistoryArchive& history,
                     SpikeBatch& out) {
   const std::size_t n = s.size();
-  double* psi = row;
-  double* fr = row + 2 * n;
+  history.append(t);
+  const std::size_t slot = history.slot(t);
   const double one_minus_kappa_reg = 1.0 - c.kappa_reg;
   const double f_target_per_step = c.f_target_per_ms * c.h;
   for (std::size_t j = 0; j < n; ++j) {
-    const bool spike = Model::update(j, x[j], c, s, psi[j]);
+    double psi = 0.0;
+    const bool spike = Model::update(j, x[j], c, s, psi);
+    history.ring(kPsi, j)[slot] = psi;
     s.z[j] = spike ? 1 : 0;
     if (spike) {
       out.events.push_back({0, static_cast<std::uint32_t>(j), 1, EventKind::spike});
@@ -37,7 +38,7 @@ void update_neurons(Step t, const double* x, const RecurrentConstants& c, Recurr
       s.last_event[j] = t;
     }
     s.f_ema[j] = c.kappa_reg * s.f_ema[j] + one_minus_kappa_reg * static_cast<double>(s.z[j]) / c.h;
-    fr[j] = c.c_reg * (s.f_ema[j] - f_target_per_step);
+    history.ring(kFiringRateReg, j)[slot] = c.c_reg * (s.f_ema[j] - f_target_per_step);
   }
 }
 
@@ -56,7 +57,7 @@ RecurrentShard::UpdateNeurons pick_model(RecurrentModel m) {
 RecurrentShard::RecurrentShard(const RecurrentShardConfig& config)
     : config_(config),
       state_(config.placement.size, config.constants),
-      history_(config.placement.size, kFields),
+      history_(config.placement.size, kRecurrentFields),
       synapses_(config.optimizer, /*traces=*/true, config.constants.adaptive(), config.n_global_ids),
       input_(config.placement.size, 0.0),
       update_neurons_(pick_model(config.constants.model)) {}
@@ -84,10 +85,11 @@ void RecurrentShard::finalize() {
 
 void RecurrentShard::write_learning_signals(const ErrorBatch& errors, Step t) {
   // spec §7: the error of readout step t' = t−1 lands in history step t'−1 = t−2, readouts ascending.
-  double* row = history_.find_row(t - 2);
-  if (row == nullptr) return;  // dropped: no pending update reads it
-  double* L = row + state_.size();
-  for (const Feedback& f : feedback_) L[f.local_target] += f.weight * errors.at(0, f.readout);
+  if (!history_.contains(t - 2)) return;  // dropped: no pending update reads it
+  const std::size_t slot = history_.slot(t - 2);
+  for (const Feedback& f : feedback_) {
+    history_.ring(kLearningSignal, f.local_target)[slot] += f.weight * errors.at(0, f.readout);
+  }
 }
 
 SliceOutput RecurrentShard::advance(const SliceInput& in) {
@@ -106,8 +108,7 @@ SliceOutput RecurrentShard::advance(const SliceInput& in) {
   out.spikes.slice = t;
   out.spikes.sender_shard = config_.placement.shard_id;
   out.spikes.sender_first_gid = config_.placement.first_gid;
-  double* row = history_.append(t);
-  update_neurons_(t, input_.data(), config_.constants, state_, row, out.spikes);  // phase C
+  update_neurons_(t, input_.data(), config_.constants, state_, history_, out.spikes);  // phase C
   for (const SpikeEvent& ev : out.spikes.events) {
     (ev.kind == EventKind::spike ? counters_.spikes_emitted : counters_.flushes_emitted) += 1;
   }

@@ -27,7 +27,7 @@ struct RecurrentShardConfig {
 class RecurrentShard final : public Shard {
  public:
   // Phase C over all neurons with one model (chosen once per shard).
-  using UpdateNeurons = void (*)(Step, const double*, const RecurrentConstants&, RecurrentState&, double*,
+  using UpdateNeurons = void (*)(Step, const double*, const RecurrentConstants&, RecurrentState&, HistoryArchive&,
                                  SpikeBatch&);
 
   explicit RecurrentShard(const RecurrentShardConfig& config);

@@ -1,10 +1,5 @@
 #include "runtime/optimizers/weight_optimizer.hpp"
 
-#include <algorithm>
-
-#include "runtime/optimizers/adam.hpp"
-#include "runtime/optimizers/gradient_descent.hpp"
-
 namespace eligo {
 
 namespace {
@@ -12,28 +7,43 @@ constexpr double kNestDefaultEta = 1e-4;
 }
 
 WeightOptimizer::WeightOptimizer(const OptimizerParams& params)
-    : params_(params), eta_changed_(params.eta != kNestDefaultEta), eta_first_change_(params.eta) {}
+    : params_(params),
+      batch_(static_cast<double>(params.batch_size)),
+      eta_changed_(params.eta != kNestDefaultEta),
+      eta_first_change_(params.eta) {}
 
-void WeightOptimizer::optimize(Step idx, OptimizerClock& clock, const double* g, double* w,
-                               SynapseMoments mo, std::size_t n) const {
+bool WeightOptimizer::plan(Step idx, std::int64_t call, OptimizerClock& clock, OptimizerSchedule& schedule) const {
   if (eta_changed_ && clock.n_optimize == 0) clock.eta_current = eta_first_change_;
-  for (std::size_t i = 0; i < n; ++i) mo.cum[i] += g[i];
-
   const std::int64_t target_k = 1 + idx / params_.batch_size;
-  if (clock.k >= target_k) return;
-
-  const double batch = static_cast<double>(params_.batch_size);
-  for (std::size_t i = 0; i < n; ++i) mo.cum[i] = mo.cum[i] / batch;
-  if (params_.type == OptimizerType::gradient_descent) {
-    gradient_descent_step(clock.eta_current, w, mo.cum, n);
-  } else {
-    adam_step(params_, clock.eta_current, target_k, clock, w, mo, n);
+  if (clock.k >= target_k) return false;
+  OptimizerTrigger trigger;
+  trigger.call = call;
+  trigger.eta = clock.eta_current;
+  if (params_.type == OptimizerType::adam) {
+    // NEST's catch-up: one Adam iteration per step counter value from k to K − 1 (spec §10).
+    trigger.alpha_begin = static_cast<std::uint32_t>(schedule.alphas.size());
+    for (std::int64_t k = clock.k; k < target_k; ++k) {
+      clock.beta1_power *= params_.beta_1;
+      clock.beta2_power *= params_.beta_2;
+      schedule.alphas.push_back(clock.eta_current * std::sqrt(1.0 - clock.beta2_power) / (1.0 - clock.beta1_power));
+    }
+    trigger.alpha_end = static_cast<std::uint32_t>(schedule.alphas.size());
   }
-  // spec §10: clamp once, after STEP.
-  for (std::size_t i = 0; i < n; ++i) w[i] = std::min(std::max(w[i], params_.Wmin), params_.Wmax);
+  schedule.triggers.push_back(trigger);
   clock.eta_current = params_.eta;
   ++clock.n_optimize;
   clock.k = target_k;
+  return true;
+}
+
+void WeightOptimizer::optimize(Step idx, OptimizerClock& clock, const double* g, double* w, SynapseMoments mo,
+                               std::size_t n) const {
+  for (std::size_t i = 0; i < n; ++i) mo.cum[i] += g[i];
+  OptimizerSchedule schedule;
+  if (!plan(idx, 0, clock, schedule)) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    apply(schedule.triggers[0], schedule, w[i], mo.cum[i], mo.m ? &mo.m[i] : nullptr, mo.v ? &mo.v[i] : nullptr);
+  }
 }
 
 }  // namespace eligo

@@ -5,8 +5,10 @@
 // Every synapse from one source into one shard sees the same event sequence (spec §14.10), so the
 // event bookkeeping (t_prev, zpb, z̄, rem, decay, optimizer clock) is stored once per source
 // (SourceBookkeeping). Only w, ē, ē_reg, ε_a, g and the optimizer moments are per synapse.
-// The per-target arithmetic (what one integrated step adds to g, what decays over a gap) comes from a
-// target policy: RecurrentTarget or ReadoutTarget (synapses/eprop_targets.hpp).
+// compute_gradient first does the shared part once per event, then runs each synapse's whole interval
+// with its state in registers. The per-target arithmetic (what one integrated step adds to g, what
+// decays over a gap) comes from a target policy: RecurrentTarget or ReadoutTarget
+// (synapses/eprop_targets.hpp).
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -99,6 +101,9 @@ class EpropSynapses {
   std::vector<std::uint32_t> target_;
   std::vector<double> w_, g_, e_bar_, e_bar_reg_, eps_a_;
   std::vector<double> cum_, m_, v_;
+  // Per-call scratch, reused to keep the event loop free of allocations.
+  std::vector<double> z_bar_steps_;
+  OptimizerSchedule schedule_;
 };
 
 template <class Target>
@@ -113,40 +118,77 @@ template <class Target>
 void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const Target& target) {
   SourceBookkeeping& b = book_[r];
   SynapseRun syn = run(r);
-  const SynapseMoments moments{cum_.data() + offset_[r], m_.empty() ? nullptr : m_.data() + offset_[r],
-                               v_.empty() ? nullptr : v_.data() + offset_[r]};
+  const std::size_t o = offset_[r];
+  double* cum = cum_.data() + o;
+  double* m = m_.empty() ? nullptr : m_.data() + o;
+  double* v = v_.empty() ? nullptr : v_.data() + o;
   const bool each_step = optimizer_.params().optimize_each_step;
   const double P_v = target.P_v();
 
+  // The part shared by all synapses of the source: interval bounds, the z̄ sequence and the optimizer
+  // clock (spec §14.10). Each synapse then runs its own recurrence below.
   const Step isi = s - b.t_prev;
   double zc = 0.0;
-  if (!b.prev_flush) {
-    // The previous event was a real spike: a new interval starts (after a flush it continues).
+  const bool new_interval = !b.prev_flush;  // after a flush the interval continues (§9.5)
+  if (new_interval) {
     b.rem = target.cutoff();
-    for (std::size_t i = 0; i < syn.n; ++i) syn.g[i] = 0.0;
     zc = 1.0;
   }
   const Step t_begin = b.t_prev - 1;
   const Step n_steps = std::min(b.rem, isi);
-  for (Step t = t_begin; t < t_begin + n_steps; ++t) {
+  target.history.require(t_begin, n_steps);
+  z_bar_steps_.resize(static_cast<std::size_t>(n_steps));
+  schedule_.clear();
+  for (Step k = 0; k < n_steps; ++k) {
     // spec §9.3: the spike stamped t_prev enters z̄ one step after t_begin; zpb carries it over
     // when the loop runs a single step.
     const double z = b.zpb;
     b.zpb = zc;
     zc = 0.0;
     b.z_bar = P_v * b.z_bar + z;
-    target.integrate_step(t, b.z_bar, syn, /*accumulate=*/!each_step);
-    if (each_step) optimizer_.optimize(t + 1, b.clock, syn.g, syn.w, moments, syn.n);
+    z_bar_steps_[static_cast<std::size_t>(k)] = b.z_bar;
+    if (each_step) optimizer_.plan(t_begin + k + 1, k, b.clock, schedule_);
   }
   b.rem -= n_steps;
   b.decay += isi - n_steps;
-  if (!is_flush && b.decay > 0) {
+  const bool apply_decay = !is_flush && b.decay > 0;
+  const bool per_spike_step = !is_flush && !each_step && optimizer_.plan(s - 1, n_steps, b.clock, schedule_);
+
+  const std::size_t first_slot = n_steps > 0 ? target.history.slot(t_begin) : 0;
+  for (std::size_t i = 0; i < syn.n; ++i) {
+    auto trace = target.load(syn, i);
+    double g = new_interval ? 0.0 : syn.g[i];
+    double w = syn.w[i];
+    double c = cum[i];
+    std::size_t next_trigger = 0;
+    for (Step k = 0; k < n_steps; ++k) {
+      const double dg = target.step(trace, (first_slot + static_cast<std::size_t>(k)) & target.history.mask(),
+                                    z_bar_steps_[static_cast<std::size_t>(k)]);
+      if (each_step) {
+        g = dg;
+        c += g;  // OPT(idx = t + 1, g, w)
+        if (next_trigger < schedule_.triggers.size() && schedule_.triggers[next_trigger].call == k) {
+          optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr, v ? v + i : nullptr);
+        }
+      } else {
+        g += dg;
+      }
+    }
+    if (!is_flush && !each_step) {
+      c += g;  // OPT(idx = s − 1, g, w), after the decay below (which does not touch g)
+      if (per_spike_step) optimizer_.apply(schedule_.triggers.back(), schedule_, w, c, m ? m + i : nullptr, v ? v + i : nullptr);
+    }
+    target.store(trace, syn, i);
+    syn.g[i] = g;
+    syn.w[i] = w;
+    cum[i] = c;
+  }
+  if (apply_decay) {
     // spec §9.3: decay over the gap after the cutoff, as one pow (not repeated multiplication).
     b.z_bar *= std::pow(P_v, static_cast<double>(b.decay));
     target.decay(b.decay, syn);
     b.decay = 0;
   }
-  if (!is_flush && !each_step) optimizer_.optimize(s - 1, b.clock, syn.g, syn.w, moments, syn.n);
 }
 
 }  // namespace eligo

@@ -1,6 +1,7 @@
 #pragma once
 // What one integrated history step contributes to the gradient of an e-prop synapse, by kind of
-// postsynaptic neuron (spec §9.3, §9.4). Used as the Target policy of EpropSynapses::send.
+// postsynaptic neuron (spec §9.3, §9.4). Used as the Target policy of EpropSynapses::send: load() a
+// synapse's traces, step() once per integrated history step, store() them back.
 #include <cmath>
 
 #include "runtime/archive/history_archive.hpp"
@@ -9,7 +10,10 @@
 
 namespace eligo {
 
-// Recurrent targets (eprop_iaf family). History row fields: ψ, L, fr_reg.
+// History fields of a recurrent neuron.
+enum RecurrentHistoryField : std::size_t { kPsi = 0, kLearningSignal = 1, kFiringRateReg = 2, kRecurrentFields = 3 };
+
+// Recurrent targets (eprop_iaf family).
 struct RecurrentTarget {
   const HistoryArchive& history;
   const RecurrentConstants& c;
@@ -17,27 +21,36 @@ struct RecurrentTarget {
   double P_v() const { return c.P_v; }
   Step cutoff() const { return c.cutoff; }
 
-  void integrate_step(Step t, double z_bar, const SynapseRun& syn, bool accumulate) const {
-    const double* row = history.row(t);
-    const std::size_t n = history.neurons();
-    const double* psi = row;
-    const double* L = row + n;
-    const double* fr = row + 2 * n;
-    const double one_minus_kappa_reg = 1.0 - c.kappa_reg;
-    for (std::size_t i = 0; i < syn.n; ++i) {
-      const std::uint32_t j = syn.target[i];
-      double e;
-      if (syn.eps_a) {
-        e = psi[j] * (z_bar - c.beta * syn.eps_a[i]);
-        syn.eps_a[i] = c.P_a * syn.eps_a[i] + e;  // ε_a is updated after e
-      } else {
-        e = psi[j] * z_bar;
-      }
-      syn.e_bar[i] = c.kappa * syn.e_bar[i] + e;  // spec §18: no (1 − κ) factor here
-      syn.e_bar_reg[i] = c.kappa_reg * syn.e_bar_reg[i] + one_minus_kappa_reg * e;
-      const double dg = L[j] * syn.e_bar[i] + fr[j] * syn.e_bar_reg[i];
-      syn.g[i] = accumulate ? syn.g[i] + dg : dg;
+  struct Trace {
+    const double* psi;
+    const double* L;
+    const double* fr;
+    double e_bar, e_bar_reg, eps_a;
+  };
+
+  Trace load(const SynapseRun& syn, std::size_t i) const {
+    const std::uint32_t j = syn.target[i];
+    return {history.ring(kPsi, j), history.ring(kLearningSignal, j), history.ring(kFiringRateReg, j), syn.e_bar[i],
+            syn.e_bar_reg[i], syn.eps_a ? syn.eps_a[i] : 0.0};
+  }
+  void store(const Trace& t, const SynapseRun& syn, std::size_t i) const {
+    syn.e_bar[i] = t.e_bar;
+    syn.e_bar_reg[i] = t.e_bar_reg;
+    if (syn.eps_a) syn.eps_a[i] = t.eps_a;
+  }
+
+  // One history step (ring slot q) with presynaptic trace z_bar; returns Δg. Operand order is NEST's.
+  double step(Trace& t, std::size_t q, double z_bar) const {
+    double e;
+    if (c.adaptive()) {
+      e = t.psi[q] * (z_bar - c.beta * t.eps_a);
+      t.eps_a = c.P_a * t.eps_a + e;  // ε_a is updated after e
+    } else {
+      e = t.psi[q] * z_bar;
     }
+    t.e_bar = c.kappa * t.e_bar + e;  // spec §18: no (1 − κ) factor here
+    t.e_bar_reg = c.kappa_reg * t.e_bar_reg + (1.0 - c.kappa_reg) * e;
+    return t.L[q] * t.e_bar + t.fr[q] * t.e_bar_reg;
   }
 
   void decay(Step steps, const SynapseRun& syn) const {
@@ -54,7 +67,7 @@ struct RecurrentTarget {
   }
 };
 
-// Readout targets (eprop_readout). History row field: ε. Only z̄ decays.
+// Readout targets (eprop_readout). History field: ε. Only z̄ decays.
 struct ReadoutTarget {
   const HistoryArchive& history;
   const ReadoutConstants& c;
@@ -62,14 +75,12 @@ struct ReadoutTarget {
   double P_v() const { return c.P_v; }
   Step cutoff() const { return c.cutoff; }
 
-  void integrate_step(Step t, double z_bar, const SynapseRun& syn, bool accumulate) const {
-    const double* eps = history.row(t);
-    for (std::size_t i = 0; i < syn.n; ++i) {
-      const double dg = eps[syn.target[i]] * z_bar;
-      syn.g[i] = accumulate ? syn.g[i] + dg : dg;
-    }
-  }
-
+  struct Trace {
+    const double* eps;
+  };
+  Trace load(const SynapseRun& syn, std::size_t i) const { return {history.ring(0, syn.target[i])}; }
+  void store(const Trace&, const SynapseRun&, std::size_t) const {}
+  double step(Trace& t, std::size_t q, double z_bar) const { return t.eps[q] * z_bar; }
   void decay(Step, const SynapseRun&) const {}
 };
 
