@@ -47,6 +47,7 @@ SliceOutput ReadoutShard::advance(const SliceInput& in) {
     }
     const ReadoutTarget target{history_, config_.constants};
     counters_.synaptic_events += deliver_spikes(t, in.spikes, synapses_, target, input_.data());  // phase B
+    synapses_.integrate_elapsed(t, target);
   }
   SliceOutput out;
   out.spikes.slice = t;

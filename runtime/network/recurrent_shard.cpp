@@ -103,6 +103,7 @@ SliceOutput RecurrentShard::advance(const SliceInput& in) {
     if (in.errors != nullptr && t >= 2) write_learning_signals(*in.errors, t);  // phase A
     const RecurrentTarget target{history_, config_.constants};
     counters_.synaptic_events += deliver_spikes(t, in.spikes, synapses_, target, input_.data());  // phase B
+    synapses_.integrate_elapsed(t, target);
   }
   SliceOutput out;
   out.spikes.slice = t;

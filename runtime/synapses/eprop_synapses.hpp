@@ -11,6 +11,8 @@
 // (synapses/eprop_targets.hpp).
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <span>
 #include <vector>
 
@@ -73,6 +75,15 @@ class EpropSynapses {
   template <class Target>
   void send(std::size_t r, Step s, bool is_flush, const Target& target);
 
+  // Integrates, ahead of the source's next event, every interval whose cutoff window ended before step
+  // t (call after phase B of step t, when the learning signals of steps ≤ t−2 are final). Each such
+  // source gets the call its next event would make, as if a flush event had arrived at the end of the
+  // window (§9.5: split intervals give the result of the unsplit one; here the split falls where the
+  // loop ends, so even the zpb carry is the same). Nothing is left that reads the window's history,
+  // so the archive can drop it: memory stays bounded by the cutoff however long a source is silent.
+  template <class Target>
+  void integrate_elapsed(Step t, const Target& target);
+
   // The oldest history step a future compute_gradient may read, over all sources (or `none` when no
   // source has a pending interval). Rows before it can be dropped (spec §11 guarantee).
   Step oldest_step_needed(Step cutoff, Step none) const;
@@ -104,6 +115,13 @@ class EpropSynapses {
   // Per-call scratch, reused to keep the event loop free of allocations.
   std::vector<double> z_bar_steps_;
   OptimizerSchedule schedule_;
+  // Sources with a pending cutoff window, by the step at which it has ended (min-heap).
+  struct Due {
+    Step at;
+    std::uint32_t run;
+    bool operator>(const Due& o) const { return at != o.at ? at > o.at : run > o.run; }
+  };
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
 };
 
 template <class Target>
@@ -112,6 +130,23 @@ void EpropSynapses::send(std::size_t r, Step s, bool is_flush, const Target& tar
   if (b.t_prev != 0) compute_gradient(r, s, is_flush, target);
   b.t_prev = s;
   b.prev_flush = is_flush;
+  // The steps the next event will integrate: the whole cutoff after a spike, what is left after a flush.
+  const Step window = is_flush ? b.rem : target.cutoff();
+  if (window > 0 && window < kInfiniteSteps) due_.push({s + window, static_cast<std::uint32_t>(r)});
+}
+
+template <class Target>
+void EpropSynapses::integrate_elapsed(Step t, const Target& target) {
+  while (!due_.empty() && due_.top().at <= t) {
+    const Due d = due_.top();
+    due_.pop();
+    SourceBookkeeping& b = book_[d.run];
+    const Step window = b.prev_flush ? b.rem : target.cutoff();
+    if (b.t_prev == 0 || window <= 0 || b.t_prev + window != d.at) continue;  // superseded by a later event
+    compute_gradient(d.run, d.at, /*is_flush=*/true, target);
+    b.t_prev = d.at;
+    b.prev_flush = true;
+  }
 }
 
 template <class Target>
