@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include "cli/bench_command.hpp"
+#include "cli/train_command.hpp"
 #include "cli/verify_command.hpp"
 
 namespace {
@@ -32,11 +34,17 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { configure_logging(log_level); });
 
   int exit_code = 0;
+  eligo::cli::add_train_command(app, exit_code);
   eligo::cli::add_verify_command(app, exit_code);
+  eligo::cli::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const std::exception& e) {
+    // Any error a subcommand did not handle: report it, never crash.
+    spdlog::error("{}", e.what());
+    return 2;
   }
   return exit_code;
 }

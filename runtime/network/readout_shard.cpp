@@ -47,7 +47,8 @@ SliceOutput ReadoutShard::advance(const SliceInput& in) {
     }
     const ReadoutTarget target{history_, config_.constants};
     counters_.synaptic_events += deliver_spikes(t, in.spikes, synapses_, target, input_.data());  // phase B
-    synapses_.integrate_elapsed(t, target);
+    // keep_all is the literal reference: every interval is integrated at the source's next event.
+    if (config_.history == HistoryPolicy::bounded) synapses_.integrate_elapsed(t, target);
   }
   SliceOutput out;
   out.spikes.slice = t;

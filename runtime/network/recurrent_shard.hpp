@@ -12,8 +12,9 @@
 
 namespace eligo {
 
-// bounded: drop history rows no pending update can read (spec §11 guarantee). keep_all: never drop
-// (a reference for tests: it must give identical weights).
+// bounded: integrate elapsed cutoff windows early and drop history steps no pending update can read
+// (spec §11 guarantee). keep_all: never drop, integrate every interval at the next event, literally as
+// spec §9 says (a reference for tests: it must give identical weights).
 enum class HistoryPolicy { bounded, keep_all };
 
 struct RecurrentShardConfig {

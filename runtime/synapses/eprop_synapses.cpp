@@ -90,8 +90,10 @@ std::size_t EpropSynapses::bytes() const {
 
 void EpropSynapses::append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const {
   for (std::size_t r = 0; r < source_gid_.size(); ++r) {
+    const auto reported = reported_weights_.find(r);
+    const double* w = reported != reported_weights_.end() ? reported->second.data() : w_.data() + offset_[r];
     for (std::size_t i = offset_[r]; i < offset_[r + 1]; ++i) {
-      out.push_back({source_gid_[r], first_target_gid + target_[i], w_[i]});
+      out.push_back({source_gid_[r], first_target_gid + target_[i], w[i - offset_[r]]});
     }
   }
 }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <queue>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/core/time.hpp"
@@ -81,6 +82,8 @@ class EpropSynapses {
   // window (§9.5: split intervals give the result of the unsplit one; here the split falls where the
   // loop ends, so even the zpb carry is the same). Nothing is left that reads the window's history,
   // so the archive can drop it: memory stays bounded by the cutoff however long a source is silent.
+  // With per-step optimization the early call also moves w before NEST would; the weights NEST would
+  // show until the next event are kept aside and reported instead (append_weights).
   template <class Target>
   void integrate_elapsed(Step t, const Target& target);
 
@@ -89,8 +92,8 @@ class EpropSynapses {
   Step oldest_step_needed(Step cutoff, Step none) const;
 
   std::size_t bytes() const;
-  // Appends every weight, each source's synapses in connection order; targets are local indices
-  // offset by first_target_gid.
+  // Appends every weight as NEST would show it now, each source's synapses in connection order; targets
+  // are local indices offset by first_target_gid.
   void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
 
  private:
@@ -122,11 +125,14 @@ class EpropSynapses {
     bool operator>(const Due& o) const { return at != o.at ? at > o.at : run > o.run; }
   };
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
+  // Weights as NEST shows them, for runs integrated ahead of their next event (integrate_elapsed).
+  std::unordered_map<std::size_t, std::vector<double>> reported_weights_;
 };
 
 template <class Target>
 void EpropSynapses::send(std::size_t r, Step s, bool is_flush, const Target& target) {
   SourceBookkeeping& b = book_[r];
+  if (!reported_weights_.empty()) reported_weights_.erase(r);  // from now on w is what NEST shows
   if (b.t_prev != 0) compute_gradient(r, s, is_flush, target);
   b.t_prev = s;
   b.prev_flush = is_flush;
@@ -143,6 +149,10 @@ void EpropSynapses::integrate_elapsed(Step t, const Target& target) {
     SourceBookkeeping& b = book_[d.run];
     const Step window = b.prev_flush ? b.rem : target.cutoff();
     if (b.t_prev == 0 || window <= 0 || b.t_prev + window != d.at) continue;  // superseded by a later event
+    if (optimizer_.params().optimize_each_step && !reported_weights_.contains(d.run)) {
+      const auto w = weights(d.run);
+      reported_weights_.emplace(d.run, std::vector<double>(w.begin(), w.end()));
+    }
     compute_gradient(d.run, d.at, /*is_flush=*/true, target);
     b.t_prev = d.at;
     b.prev_flush = true;

@@ -1,0 +1,108 @@
+#include "cli/bench_command.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "actors/coordinator.hpp"
+#include "runtime/network/benchmark_network.hpp"
+
+namespace eligo::cli {
+namespace {
+
+struct BenchOptions {
+  BenchmarkParams params;
+  double seconds = 0.0;  // alternative to --iterations: simulated seconds of task
+  actors::RunOptions run;
+  std::string plasticity = "on";
+};
+
+double max_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+int run_bench(BenchOptions o) {
+  if (o.plasticity != "on") {
+    spdlog::error("bench: --plasticity off (static synapses) is not implemented yet");
+    return 2;
+  }
+  if (o.seconds > 0) {
+    o.params.iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(o.seconds * 1000.0 / o.params.sequence));
+  }
+  const BenchmarkNetwork b = make_benchmark_network(o.params);
+  const actors::IterationPlan plan{b.timing.loss.first_step, b.timing.loss.sequence, b.timing.loss.group_size,
+                                   b.timing.loss.n_iter};
+  spdlog::info("bench: N = {}, K = {}, {} iteration(s) of {} steps, {} thread(s), {} shard(s)", o.params.n_rec,
+               b.indegree, o.params.iterations, o.params.sequence, o.run.threads, o.run.shards);
+  const actors::RunResult r = actors::run_network(
+      b.network, b.timing.n_steps, plan, o.run, [](const actors::IterationReport& it, double elapsed) {
+        spdlog::info("bench: iteration {} loss {:.6g} ({:.1f} s)", it.iteration + 1, it.loss, elapsed);
+      });
+
+  const std::uint64_t n_rec = o.params.n_rec, n_out = 1;
+  const std::uint64_t in_rec = r.input_spikes * n_rec;
+  const std::uint64_t rec_out = r.rec_spikes * n_out;
+  const std::uint64_t total = r.synaptic_events;
+  const std::uint64_t n_synapses = r.weights.size();
+  const double task_seconds = static_cast<double>(o.params.iterations * o.params.sequence) / 1000.0;
+  nlohmann::ordered_json j;
+  j["n_in"] = b.network.n_in;
+  j["n_rec"] = n_rec;
+  j["n_out"] = n_out;
+  j["K"] = b.indegree;
+  j["threads"] = o.run.threads;
+  j["shards"] = o.run.shards;
+  j["optimizer"] = to_string(o.params.optimizer);
+  j["iters"] = o.params.iterations;
+  j["steps_per_iter"] = o.params.sequence;
+  j["seed"] = o.params.seed;
+  j["n_synapses"] = n_synapses;
+  j["t_build_s"] = r.build_seconds;
+  j["t_sim_s"] = r.simulate_seconds;
+  j["rec_spikes"] = r.rec_spikes;
+  j["rec_rate_hz"] = static_cast<double>(r.rec_spikes) / static_cast<double>(n_rec) / task_seconds;
+  j["syn_events_in_rec"] = in_rec;
+  j["syn_events_rec_rec"] = total - in_rec - rec_out;
+  j["syn_events_rec_out"] = rec_out;
+  j["syn_events_total"] = total;
+  j["ns_per_syn_event"] = total > 0 ? r.simulate_seconds * 1e9 / static_cast<double>(total) : 0.0;
+  j["bytes_per_synapse"] = n_synapses > 0 ? static_cast<double>(r.synapse_bytes) / static_cast<double>(n_synapses) : 0.0;
+  j["history_entries_max"] = r.history_entries_max;
+  j["maxrss_MiB"] = max_rss_mib();
+  j["weights_digest"] = r.weights_digest;
+  std::printf("%s\n", j.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* cmd = app.add_subcommand("bench", "Train the standard benchmark network and print its figures as JSON");
+  cmd->add_option("--neurons", o->params.n_rec, "Recurrent neurons N")->capture_default_str()->check(CLI::Range(2u, 100000000u));
+  cmd->add_option("--indegree", o->params.indegree, "Recurrent in-degree K (at most N-1)")->capture_default_str();
+  cmd->add_option("--rate", o->params.input_rate_hz, "Input rate, Hz")->capture_default_str()->check(CLI::Range(0.0, 1000.0));
+  cmd->add_option("--iterations", o->params.iterations, "Iterations of 1000 steps")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--seconds", o->seconds, "Task length in simulated seconds (overrides --iterations)")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", o->params.seed, "Seed")->capture_default_str();
+  cmd->add_option("--threads", o->run.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--shards", o->run.shards, "Recurrent shards (default: 4 per thread)");
+  cmd->add_option("--plasticity", o->plasticity, "on or off")->capture_default_str()->check(CLI::IsMember({"on", "off"}));
+  const std::map<std::string, OptimizerType> optimizers{{"gd", OptimizerType::gradient_descent},
+                                                        {"gradient_descent", OptimizerType::gradient_descent},
+                                                        {"adam", OptimizerType::adam}};
+  cmd->add_option("--optimizer", o->params.optimizer, "gd or adam")
+      ->transform(CLI::CheckedTransformer(optimizers, CLI::ignore_case));
+  cmd->callback([o, cmd, &exit_code] {
+    if (cmd->count("--shards") == 0) o->run.shards = 4 * o->run.threads;
+    exit_code = run_bench(*o);
+  });
+}
+
+}  // namespace eligo::cli
