@@ -19,6 +19,13 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 struct SpawnedNetwork {
   std::vector<caf::actor> inputs, shards;
   caf::actor supervisor;
+  std::vector<std::pair<caf::actor_addr, std::string>> names;  // for error messages
+  std::string name_of(const caf::actor_addr& a) const {
+    for (const auto& [addr, name] : names) {
+      if (addr == a) return name;
+    }
+    return "an unknown actor";
+  }
   std::vector<caf::actor> all() const {
     std::vector<caf::actor> a = inputs;
     a.insert(a.end(), shards.begin(), shards.end());
@@ -49,6 +56,16 @@ SpawnedNetwork spawn_actors(caf::actor_system& sys, BuiltNetwork& net, const Ite
         break;
     }
   }
+  for (std::size_t i = 0; i < net.placements.size(); ++i) {
+    const ShardPlacement& p = net.placements[i];
+    const caf::actor& a = p.role == ShardRole::input       ? s.inputs[i]
+                          : p.role == ShardRole::recurrent ? s.shards[i - n_inputs]
+                                                           : s.supervisor;
+    const char* role = p.role == ShardRole::input ? "input shard" : p.role == ShardRole::recurrent ? "shard" : "supervisor";
+    s.names.emplace_back(a.address(), std::string(role) + " " + std::to_string(p.shard_id) + " (neurons " +
+                                          std::to_string(p.first_index) + "–" +
+                                          std::to_string(p.first_index + p.size) + ")");
+  }
   return s;
 }
 
@@ -71,14 +88,21 @@ void stop_all(caf::scoped_actor& self, const std::vector<caf::actor>& actors) {
 
 RunResult run_network(const NetworkDescription& network, Step n_steps, const IterationPlan& plan,
                       const RunOptions& options, const IterationCallback& on_iteration) {
-  RunResult result;
   const auto build_start = Clock::now();
   PartitionOptions partition;
   partition.input_shards = options.input_shards;
   partition.recurrent_shards = options.shards;
   partition.history = options.history;
   BuiltNetwork built = build_network(network, partition);
-  result.build_seconds = seconds_since(build_start);
+  const double build_seconds = seconds_since(build_start);
+  RunResult result = run_shards(std::move(built), n_steps, plan, options, on_iteration);
+  result.build_seconds = build_seconds;
+  return result;
+}
+
+RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
+                     const IterationCallback& on_iteration) {
+  RunResult result;
 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
@@ -101,7 +125,7 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
           if (on_iteration) on_iteration(r, seconds_since(sim_start));
         },
         [&](caf::down_msg& dm) {
-          failure = "an actor of the run stopped: " + sys.render(dm.reason);
+          failure = spawned.name_of(dm.source) + " stopped: " + sys.render(dm.reason);
         });
   }
   result.simulate_seconds = seconds_since(sim_start);

@@ -46,4 +46,8 @@ using IterationCallback = std::function<void(const IterationReport&, double elap
 RunResult run_network(const NetworkDescription& network, Step n_steps, const IterationPlan& plan,
                       const RunOptions& options, const IterationCallback& on_iteration = {});
 
+// Runs shards that are already built (one actor each); options.shards and input_shards are ignored.
+RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
+                     const IterationCallback& on_iteration = {});
+
 }  // namespace eligo::actors

@@ -1,0 +1,122 @@
+// The actor runtime: the same numbers as the shards stepped by hand, whatever the threads and shards,
+// and a clean stop when an actor fails.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "actors/coordinator.hpp"
+#include "runtime/network/benchmark_network.hpp"
+#include "runtime/verification/case_runner.hpp"
+
+namespace {
+
+using eligo::Step;
+using eligo::actors::IterationPlan;
+using eligo::actors::RunOptions;
+
+IterationPlan plan_of(const eligo::LossWindow& w) { return {w.first_step, w.sequence, w.group_size, w.n_iter}; }
+
+RunOptions options(std::uint32_t threads, std::uint32_t shards) {
+  RunOptions o;
+  o.threads = threads;
+  o.shards = shards;
+  return o;
+}
+
+// A shard that fails in a chosen slice, standing in for any error an actor meets after start-up.
+class FailingShard final : public eligo::Shard {
+ public:
+  FailingShard(std::unique_ptr<eligo::Shard> inner, Step fail_at) : inner_(std::move(inner)), fail_at_(fail_at) {}
+  eligo::ShardRole role() const override { return inner_->role(); }
+  std::uint32_t id() const override { return inner_->id(); }
+  eligo::SliceOutput advance(const eligo::SliceInput& in) override {
+    if (in.slice == fail_at_) throw std::runtime_error("injected failure in slice " + std::to_string(in.slice));
+    return inner_->advance(in);
+  }
+  eligo::ShardCounters counters() const override { return inner_->counters(); }
+  void append_weights(std::vector<eligo::WeightRecord>& out) const override { inner_->append_weights(out); }
+
+ private:
+  std::unique_ptr<eligo::Shard> inner_;
+  Step fail_at_;
+};
+
+}  // namespace
+
+TEST_CASE("a 1000-neuron plastic network trains to the same weights digest at any threads and shards",
+          "[actors]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 1000;
+  p.iterations = 2;
+  const eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  const auto reference = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  REQUIRE(reference.iterations.size() == 2);
+  REQUIRE(reference.rec_spikes > 1000);  // the network is active, so the digest says something
+  for (auto [threads, shards] : {std::pair{2u, 3u}, std::pair{2u, 8u}}) {
+    INFO(threads << " threads, " << shards << " shards");
+    const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss),
+                                              options(threads, shards));
+    CHECK(r.weights_digest == reference.weights_digest);
+    CHECK(r.iterations.back().loss == reference.iterations.back().loss);
+  }
+}
+
+TEST_CASE("every NEST case gives through the actors the losses and weights of the shards stepped by hand",
+          "[actors][conformance]") {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(ELIGO_TEST_DATA_DIR) + "/nest")) {
+    if (e.path().extension() != ".json") continue;
+    SECTION(e.path().filename().string()) {
+      const eligo::ReferenceCase c = eligo::load_reference_case(e.path());
+      const eligo::CaseResult by_hand = eligo::run_reference_case(c);
+      const auto r = eligo::actors::run_network(c.network, c.n_steps, plan_of(c.loss), options(2, 3));
+      std::vector<double> loss;
+      for (const auto& it : r.iterations) loss.push_back(it.loss);
+      CHECK(loss == by_hand.loss);
+      CHECK(eligo::compare_losses(loss, c.loss_reference).within(1e-10));
+      CHECK(r.weights_digest == by_hand.weights_digest);
+    }
+  }
+}
+
+TEST_CASE("a shard that receives nothing for many slices does not stall the run", "[actors]") {
+  // Inputs are silent for the whole run and recurrent neurons 0–9 have no incoming synapse at all:
+  // their shard hears only empty batches, slice after slice.
+  eligo::BenchmarkParams p;
+  p.n_rec = 40;
+  p.indegree = 5;
+  p.input_rate_hz = 0.0;
+  p.sequence = 300;
+  eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  b.network.forced_spikes.clear();
+  const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 4));
+  CHECK(r.iterations.size() == 1);
+  CHECK(r.rec_spikes == 0);
+  CHECK(r.input_spikes == 0);
+}
+
+TEST_CASE("an actor that fails after start-up stops the run with an error naming it, without a hang",
+          "[actors]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 100;
+  p.iterations = 2;
+  const eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  eligo::PartitionOptions partition;
+  partition.recurrent_shards = 3;
+  eligo::BuiltNetwork built = eligo::build_network(b.network, partition);
+  const std::size_t victim = 2;  // the second recurrent shard (after the input shard)
+  REQUIRE(built.placements[victim].role == eligo::ShardRole::recurrent);
+  built.shards[victim] = std::make_unique<FailingShard>(std::move(built.shards[victim]), 500);
+  try {
+    // Returning at all shows that every actor stopped: the actor system waits for all of them.
+    eligo::actors::run_shards(std::move(built), b.timing.n_steps, plan_of(b.timing.loss), options(2, 3));
+    FAIL("the run did not report the failure");
+  } catch (const eligo::actors::RunFailed& e) {
+    const std::string what = e.what();
+    CHECK(what.find("shard 2") != std::string::npos);
+    CHECK(what.find("injected failure in slice 500") != std::string::npos);
+  }
+}
