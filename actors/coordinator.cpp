@@ -103,7 +103,7 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
                      const IterationCallback& on_iteration) {
   RunResult result;
-
+  const Step built_slice_steps = built.slice_steps;
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
   caf::actor_system sys{cfg};
@@ -114,7 +114,7 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
   wire(self, spawned);
 
   const auto sim_start = Clock::now();
-  for (const caf::actor& a : actors) self->send(a, run_atom::value, n_steps);
+  for (const caf::actor& a : actors) self->send(a, run_atom::value, built_slice_steps, n_steps);
   std::size_t done = 0;
   std::string failure;
   while (done < actors.size() && failure.empty()) {

@@ -20,7 +20,8 @@ using ErrorBatchPtr = std::shared_ptr<const ErrorBatch>;
 using WeightRecords = std::vector<WeightRecord>;
 
 // Control messages (coordinator ↔ actors).
-using run_atom = caf::atom_constant<caf::atom("run")>;          // (run_atom, Step end): run slices < end
+// (run_atom, Step slice_steps, Step n_steps): run steps 0 … n_steps−1 in slices of slice_steps.
+using run_atom = caf::atom_constant<caf::atom("run")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;        // (done_atom, shard id): reached the end
 using weights_atom = caf::atom_constant<caf::atom("weights")>;  // request: reply WeightRecords
 using counters_atom = caf::atom_constant<caf::atom("counters")>;  // request: reply ShardCounters

@@ -28,8 +28,9 @@ caf::behavior SliceActor::make_behavior() {
         spike_subscribers_ = std::move(spikes);
         error_subscribers_ = std::move(errors);
       },
-      [this](run_atom, Step end) {
-        end_ = end;
+      [this](run_atom, Step slice_steps, Step n_steps) {
+        clock_ = SliceClock{slice_steps, n_steps};
+        end_ = clock_.slices();
         reported_done_ = false;
         pump();
       },
@@ -53,6 +54,8 @@ caf::behavior SliceActor::make_behavior() {
 void SliceActor::pump() {
   while (next_ < end_ && inbox_.ready(next_)) {
     inbox_.take(next_, input_, held_, held_errors_);
+    input_.first_step = clock_.first_step(next_);
+    input_.steps = clock_.steps_in(next_);
     SliceOutput out = shard_->advance(input_);
     publish(next_, out);
     held_.clear();

@@ -9,6 +9,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/slice_inbox.hpp"
+#include "runtime/core/slice_clock.hpp"
 #include "runtime/network/shard.hpp"
 
 namespace eligo::actors {
@@ -31,13 +32,14 @@ class SliceActor : public caf::event_based_actor {
   std::vector<caf::actor> spike_subscribers_;
   std::vector<caf::actor> error_subscribers_;
   SliceInput input_;  // the inputs of the slice being published (valid during publish())
+  SliceClock clock_;
 
  private:
   void pump();
 
   SliceInbox inbox_;
   Step next_ = 0;
-  Step end_ = 0;
+  Step end_ = 0;  // slices
   bool reported_done_ = true;
   std::vector<SpikeBatchPtr> held_;
   ErrorBatchPtr held_errors_;

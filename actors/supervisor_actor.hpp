@@ -27,6 +27,8 @@ class SupervisorActor final : public SliceActor {
   void publish(Step slice, SliceOutput& out) override;
 
  private:
+  void report_iteration(std::int64_t iteration);
+
   IterationPlan plan_;
   RecordedSignals recorded_;
   std::uint64_t rec_spikes_ = 0;

@@ -53,6 +53,10 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   if (net.rec.ignore_and_spike) throw NetworkBuildError("rec: ignore_and_spike is not supported");
   RecurrentShardConfig config{p, RecurrentConstants::from(net.rec_model, net.rec, net.resolution_ms), net.optimizer,
                               ids.total(), history};
+  config.first_rec_gid = ids.rec(0);
+  config.delay_from_input = net.in_rec_delay;
+  config.delay_from_rec = net.rec_rec_delay;
+  config.feedback_delay = net.feedback_delay;
   auto shard = std::make_unique<RecurrentShard>(config);
   RecurrentShard& s = *shard;
   for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
@@ -80,6 +84,7 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   }
   ReadoutShardConfig config{p,           ReadoutConstants::from(net.out, net.resolution_ms),
                             net.optimizer, ids.total(), net.targets, net.learning_window, history};
+  config.delay_from_rec = net.rec_out_delay;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));
   ReadoutShard& s = *shard;
   for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,
@@ -102,9 +107,23 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> split_range(std::uint32_t n
   return ranges;
 }
 
+static void check_delays(const NetworkDescription& net) {
+  for (Step d : {net.in_rec_delay, net.rec_rec_delay, net.rec_out_delay, net.feedback_delay}) {
+    if (d < 1) throw NetworkBuildError("every delay must be at least one step (got " + std::to_string(d) + ")");
+  }
+  if (net.feedback_delay > std::min(net.in_rec_delay, net.rec_rec_delay)) {
+    throw NetworkBuildError("the feedback delay (" + std::to_string(net.feedback_delay) +
+                            " steps) may not exceed the spike delays into the recurrent population (" +
+                            std::to_string(std::min(net.in_rec_delay, net.rec_rec_delay)) +
+                            " steps): a spike would read learning signals that have not arrived");
+  }
+}
+
 BuiltNetwork build_network(const NetworkDescription& net, const PartitionOptions& options) {
+  check_delays(net);
   BuiltNetwork built;
   built.ids = GlobalIds{net.n_in, net.n_rec, net.n_out};
+  built.slice_steps = net.min_delay();
   std::uint32_t next_id = 0;
   auto place = [&](ShardRole role, std::uint32_t first, std::uint32_t size, std::uint64_t first_gid) {
     ShardPlacement p{next_id++, role, first, size, first_gid};

@@ -2,6 +2,7 @@
 // A complete e-prop network as the user (or a NEST reference case) describes it: populations with
 // NEST's parameter names and units, explicit connection lists in NEST's connection order, the
 // optimizer, the input spikes and the targets. The engine compiles it into shards (shard_builder).
+#include <algorithm>
 #include <cfloat>
 #include <cstdint>
 #include <limits>
@@ -113,6 +114,12 @@ struct NetworkDescription {
   ConnectionList out_rec_feedback;  // source = readout k, target = rec j, weight = B_jk (not plastic)
   std::optional<GeneratedConnections> in_rec_rule, rec_rec_rule, rec_out_rule, out_rec_feedback_rule;
   std::uint64_t seed = 0;  // network construction seed for generated blocks
+  // Delays of the four blocks, in steps (≥ 1). NEST's e-prop accepts only one step (spec §1); longer
+  // delays are an eligo extension: the spike reaches its targets D steps after it was emitted, the
+  // e-prop rule still stamps it emission + 1, and the feedback delay may not exceed the spike delays
+  // into the recurrent population (so the learning signals a spike reads are final when it arrives).
+  Step in_rec_delay = 1, rec_rec_delay = 1, rec_out_delay = 1, feedback_delay = 1;
+  Step min_delay() const { return std::min({in_rec_delay, rec_rec_delay, rec_out_delay, feedback_delay}); }
 
   // Stimulus and supervision.
   std::vector<std::vector<Step>> input_spike_steps;  // [n_in]: steps in which parrot i receives a spike

@@ -35,7 +35,27 @@ void ReadoutShard::finalize() {
 }
 
 SliceOutput ReadoutShard::advance(const SliceInput& in) {
-  const Step t = in.slice;
+  for (const SpikeBatch* b : in.spikes) inbound_.add(*b, config_.delay_from_rec);
+  const std::size_t n = state_.size();
+  SliceOutput out;
+  out.spikes.slice = in.slice;
+  out.spikes.first_step = in.first_step;
+  out.spikes.sender_shard = config_.placement.shard_id;
+  out.spikes.sender_first_gid = config_.placement.first_gid;
+  out.errors.slice = in.slice;
+  out.errors.first_step = in.first_step;
+  out.errors.n_readouts = static_cast<std::uint32_t>(n);
+  out.errors.n_steps = static_cast<std::uint32_t>(in.steps);
+  out.errors.eps.resize(n * static_cast<std::size_t>(in.steps));
+  out.readout_signal.resize(n * static_cast<std::size_t>(in.steps));
+  out.target_signal.resize(n * static_cast<std::size_t>(in.steps));
+  for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
+    advance_step(t, static_cast<std::uint32_t>(t - in.first_step), out);
+  }
+  return out;
+}
+
+void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& out) {
   const std::size_t n = state_.size();
   std::fill(input_.begin(), input_.end(), 0.0);
   if (t > 0) {
@@ -45,36 +65,28 @@ SliceOutput ReadoutShard::advance(const SliceInput& in) {
       state_.target[k] = target_cursors_[k].at(t);
       state_.learning_window[k] = lw;
     }
-    const ReadoutTarget target{history_, config_.constants};
-    counters_.synaptic_events += deliver_spikes(t, in.spikes, synapses_, target, input_.data());  // phase B
-    // keep_all is the literal reference: every interval is integrated at the source's next event.
-    if (config_.history == HistoryPolicy::bounded) synapses_.integrate_elapsed(t, target);
   }
-  SliceOutput out;
-  out.spikes.slice = t;
-  out.spikes.sender_shard = config_.placement.shard_id;
-  out.spikes.sender_first_gid = config_.placement.first_gid;
-  out.errors.slice = t;
-  out.errors.n_readouts = static_cast<std::uint32_t>(n);
-  out.errors.n_steps = 1;
-  out.errors.eps.resize(n);
-  out.readout_signal.resize(n);
-  out.target_signal.resize(n);
+  const ReadoutTarget target{history_, config_.constants};
+  counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B
+  if (config_.history == HistoryPolicy::bounded) {
+    // ε is final once written; only spikes still in flight could cut a window short (see RecurrentShard).
+    synapses_.integrate_elapsed(t + 1 - config_.delay_from_rec, target);
+  }
   history_.append(t);
   const std::size_t slot = history_.slot(t);
+  const std::size_t row = step_offset * n;
   for (std::size_t k = 0; k < n; ++k) {  // phase C
     const ReadoutStep r = EpropReadout::update(k, input_[k], config_.constants, state_);
     history_.ring(0, k)[slot] = r.eps;
-    out.errors.eps[k] = r.eps;
-    out.readout_signal[k] = r.y * state_.learning_window[k];
-    out.target_signal[k] = state_.target[k] * state_.learning_window[k];
+    out.errors.eps[row + k] = r.eps;
+    out.readout_signal[row + k] = r.y * state_.learning_window[k];
+    out.target_signal[row + k] = state_.target[k] * state_.learning_window[k];
   }
   if (config_.history == HistoryPolicy::bounded && t % kEraseEvery == 0) {
-    history_.erase_before(synapses_.oldest_step_needed(config_.constants.cutoff, t));
+    history_.erase_before(synapses_.oldest_step_needed(config_.constants.cutoff, t - config_.delay_from_rec + 1));
   }
   counters_.history_entries = history_.entries();
   counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);
-  return out;
 }
 
 ShardCounters ReadoutShard::counters() const { return counters_; }

@@ -12,6 +12,7 @@
 #include "runtime/network/recurrent_shard.hpp"
 #include "runtime/network/shard.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
+#include "runtime/synapses/inbound_spikes.hpp"
 
 namespace eligo {
 
@@ -23,6 +24,7 @@ struct ReadoutShardConfig {
   std::vector<StepSignal> targets;  // one per readout
   StepSignal learning_window;
   HistoryPolicy history = HistoryPolicy::bounded;
+  Step delay_from_rec = 1;  // steps
 };
 
 class ReadoutShard final : public Shard {
@@ -56,7 +58,10 @@ class ReadoutShard final : public Shard {
   EpropSynapses synapses_;
   std::vector<SignalCursor> target_cursors_;
   SignalCursor window_cursor_;
+  void advance_step(Step t, std::uint32_t step_offset, SliceOutput& out);
+
   std::vector<double> input_;
+  InboundSpikes inbound_;
   ShardCounters counters_;
 };
 

@@ -18,8 +18,8 @@ constexpr Step kEraseEvery = 16;
 // Phase C for all neurons of the shard with one model: update, emit spike or flush (§9.5), archive
 // ψ and the firing-rate regularization term (§3 step 7, §12). The model is chosen once per shard.
 template <class Model>
-void update_neurons(Step t, const double* x, const RecurrentConstants& c, RecurrentState& s, HistoryArchive& history,
-                    SpikeBatch& out) {
+void update_neurons(Step t, std::uint32_t step_offset, const double* x, const RecurrentConstants& c,
+                    RecurrentState& s, HistoryArchive& history, SpikeBatch& out) {
   const std::size_t n = s.size();
   history.append(t);
   const std::size_t slot = history.slot(t);
@@ -31,10 +31,10 @@ void update_neurons(Step t, const double* x, const RecurrentConstants& c, Recurr
     history.ring(kPsi, j)[slot] = psi;
     s.z[j] = spike ? 1 : 0;
     if (spike) {
-      out.events.push_back({0, static_cast<std::uint32_t>(j), 1, EventKind::spike});
+      out.events.push_back({step_offset, static_cast<std::uint32_t>(j), 1, EventKind::spike});
       s.last_event[j] = t;
     } else if (s.last_event[j] > 0 && t - s.last_event[j] >= c.flush_interval) {
-      out.events.push_back({0, static_cast<std::uint32_t>(j), 1, EventKind::flush});
+      out.events.push_back({step_offset, static_cast<std::uint32_t>(j), 1, EventKind::flush});
       s.last_event[j] = t;
     }
     s.f_ema[j] = c.kappa_reg * s.f_ema[j] + one_minus_kappa_reg * static_cast<double>(s.z[j]) / c.h;
@@ -83,46 +83,68 @@ void RecurrentShard::finalize() {
   counters_.synapse_bytes = synapses_.bytes();
 }
 
-void RecurrentShard::write_learning_signals(const ErrorBatch& errors, Step t) {
-  // spec §7: the error of readout step t' = t−1 lands in history step t'−1 = t−2, readouts ascending.
-  if (!history_.contains(t - 2)) return;  // dropped: no pending update reads it
-  const std::size_t slot = history_.slot(t - 2);
+void RecurrentShard::write_learning_signals(const PendingErrors& errors) {
+  // spec §7: the error of readout step t' lands in history step t'−1, readouts in ascending order.
+  const Step t = errors.step - 1;
+  if (!history_.contains(t)) return;  // not yet recorded (t < 0) or dropped: no pending update reads it
+  const std::size_t slot = history_.slot(t);
   for (const Feedback& f : feedback_) {
-    history_.ring(kLearningSignal, f.local_target)[slot] += f.weight * errors.at(0, f.readout);
+    history_.ring(kLearningSignal, f.local_target)[slot] += f.weight * errors.eps[f.readout];
   }
 }
 
 SliceOutput RecurrentShard::advance(const SliceInput& in) {
-  const Step t = in.slice;
+  for (const SpikeBatch* b : in.spikes) {
+    inbound_.add(*b, b->sender_first_gid < config_.first_rec_gid ? config_.delay_from_input : config_.delay_from_rec);
+  }
+  if (in.errors != nullptr) {
+    const ErrorBatch& e = *in.errors;
+    for (std::uint32_t o = 0; o < e.n_steps; ++o) {
+      const Step step = e.first_step + o;
+      const double* eps = e.eps.data() + o * e.n_readouts;
+      errors_.push_back({step + config_.feedback_delay, step, std::vector<double>(eps, eps + e.n_readouts)});
+    }
+  }
+  SliceOutput out;
+  out.spikes.slice = in.slice;
+  out.spikes.first_step = in.first_step;
+  out.spikes.sender_shard = config_.placement.shard_id;
+  out.spikes.sender_first_gid = config_.placement.first_gid;
+  for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
+    advance_step(t, static_cast<std::uint32_t>(t - in.first_step), out.spikes);
+  }
+  return out;
+}
+
+void RecurrentShard::advance_step(Step t, std::uint32_t step_offset, SpikeBatch& out) {
   std::fill(input_.begin(), input_.end(), 0.0);
   while (forced_cursor_ < forced_.size() && forced_[forced_cursor_].step < t) ++forced_cursor_;
   for (; forced_cursor_ < forced_.size() && forced_[forced_cursor_].step == t; ++forced_cursor_) {
     input_[forced_[forced_cursor_].local_target] += forced_[forced_cursor_].weight;
   }
-  if (t > 0) {
-    if (in.errors != nullptr && t >= 2) write_learning_signals(*in.errors, t);  // phase A
-    const RecurrentTarget target{history_, config_.constants};
-    counters_.synaptic_events += deliver_spikes(t, in.spikes, synapses_, target, input_.data());  // phase B
-    // keep_all is the literal reference: every interval is integrated at the source's next event.
-    if (config_.history == HistoryPolicy::bounded) synapses_.integrate_elapsed(t, target);
+  for (; !errors_.empty() && errors_.front().arrival <= t; errors_.pop_front()) {  // phase A
+    write_learning_signals(errors_.front());
   }
-  SliceOutput out;
-  out.spikes.slice = t;
-  out.spikes.sender_shard = config_.placement.shard_id;
-  out.spikes.sender_first_gid = config_.placement.first_gid;
-  update_neurons_(t, input_.data(), config_.constants, state_, history_, out.spikes);  // phase C
-  for (const SpikeEvent& ev : out.spikes.events) {
-    (ev.kind == EventKind::spike ? counters_.spikes_emitted : counters_.flushes_emitted) += 1;
+  const RecurrentTarget target{history_, config_.constants};
+  counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B
+  if (config_.history == HistoryPolicy::bounded) {
+    // Windows whose learning signals have all arrived and that no spike still in flight can cut short
+    // are integrated now (keep_all is the literal reference: every interval waits for the next event).
+    synapses_.integrate_elapsed(t + 1 - std::max(config_.feedback_delay, max_delay()), target);
+  }
+  const std::size_t before = out.events.size();
+  update_neurons_(t, step_offset, input_.data(), config_.constants, state_, history_, out);  // phase C
+  for (std::size_t i = before; i < out.events.size(); ++i) {
+    (out.events[i].kind == EventKind::spike ? counters_.spikes_emitted : counters_.flushes_emitted) += 1;
   }
   erase_history(t);
-  return out;
 }
 
 void RecurrentShard::erase_history(Step t) {
   if (config_.history == HistoryPolicy::bounded && t % kEraseEvery == 0) {
-    // Rows before the oldest pending interval, and before t itself (a source whose first event
-    // arrives in step t+1 reads from row t on), are never read again.
-    history_.erase_before(synapses_.oldest_step_needed(config_.constants.cutoff, t));
+    // Rows before the oldest pending interval are never read again, nor rows before t − D + 1: a source
+    // whose first event is still in flight (emitted ≥ t − D + 1) reads from its emission step on.
+    history_.erase_before(synapses_.oldest_step_needed(config_.constants.cutoff, t - max_delay() + 1));
   }
   counters_.history_entries = history_.entries();
   counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);

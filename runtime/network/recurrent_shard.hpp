@@ -1,7 +1,9 @@
 #pragma once
 // A shard of a recurrent e-prop population: neuron state, incoming e-prop synapses (from inputs and
 // recurrent neurons), feedback weights B_jk and archived history of its neurons.
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "runtime/archive/history_archive.hpp"
@@ -9,6 +11,7 @@
 #include "runtime/models/recurrent_state.hpp"
 #include "runtime/network/shard.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
+#include "runtime/synapses/inbound_spikes.hpp"
 
 namespace eligo {
 
@@ -23,13 +26,17 @@ struct RecurrentShardConfig {
   OptimizerParams optimizer;
   std::uint64_t n_global_ids = 0;
   HistoryPolicy history = HistoryPolicy::bounded;
+  std::uint64_t first_rec_gid = 0;  // senders below it are inputs
+  Step delay_from_input = 1;        // steps
+  Step delay_from_rec = 1;
+  Step feedback_delay = 1;          // readout error → learning signal
 };
 
 class RecurrentShard final : public Shard {
  public:
   // Phase C over all neurons with one model (chosen once per shard).
-  using UpdateNeurons = void (*)(Step, const double*, const RecurrentConstants&, RecurrentState&, HistoryArchive&,
-                                 SpikeBatch&);
+  using UpdateNeurons = void (*)(Step, std::uint32_t, const double*, const RecurrentConstants&, RecurrentState&,
+                                 HistoryArchive&, SpikeBatch&);
 
   explicit RecurrentShard(const RecurrentShardConfig& config);
 
@@ -62,7 +69,16 @@ class RecurrentShard final : public Shard {
     std::uint32_t local_target;
     double weight;
   };
-  void write_learning_signals(const ErrorBatch& errors, Step t);
+  // Readout errors of one step on their way through the feedback connections.
+  struct PendingErrors {
+    Step arrival;
+    Step step;                // the readout step they belong to
+    std::vector<double> eps;  // one per readout
+  };
+
+  void advance_step(Step t, std::uint32_t step_offset, SpikeBatch& out);
+  Step max_delay() const { return std::max(config_.delay_from_input, config_.delay_from_rec); }
+  void write_learning_signals(const PendingErrors& errors);
   void erase_history(Step t);
 
   RecurrentShardConfig config_;
@@ -73,6 +89,8 @@ class RecurrentShard final : public Shard {
   std::vector<ForcedInput> forced_;  // sorted by step, call order within a step
   std::size_t forced_cursor_ = 0;
   std::vector<double> input_;       // x_t: summed spike input of the current step
+  InboundSpikes inbound_;
+  std::deque<PendingErrors> errors_;  // in order of arrival
   UpdateNeurons update_neurons_;
   ShardCounters counters_;
 };

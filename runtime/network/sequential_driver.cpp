@@ -2,16 +2,22 @@
 
 namespace eligo {
 
-SequentialDriver::SequentialDriver(BuiltNetwork& network)
-    : network_(network), previous_(network.shards.size()), current_(network.shards.size()) {}
+SequentialDriver::SequentialDriver(BuiltNetwork& network, Step n_steps)
+    : network_(network),
+      clock_{network.slice_steps, n_steps},
+      previous_(network.shards.size()),
+      current_(network.shards.size()) {}
 
-void SequentialDriver::step() {
+bool SequentialDriver::step() {
+  if (next_ >= clock_.slices()) return false;
   std::swap(previous_, current_);
   const ErrorBatch* errors = next_ > 0 ? &previous_[network_.readout_shard].errors : nullptr;
   for (std::size_t i = 0; i < network_.shards.size(); ++i) {
     Shard& shard = *network_.shards[i];
     SliceInput in;
     in.slice = next_;
+    in.first_step = clock_.first_step(next_);
+    in.steps = clock_.steps_in(next_);
     if (next_ > 0 && shard.role() != ShardRole::input) {
       // Recurrent shards hear inputs and recurrent shards; readouts hear recurrent shards.
       for (std::size_t j = 0; j < network_.shards.size(); ++j) {
@@ -25,6 +31,7 @@ void SequentialDriver::step() {
     current_[i] = shard.advance(in);
   }
   ++next_;
+  return true;
 }
 
 }  // namespace eligo

@@ -4,23 +4,27 @@
 // tested without an actor system; the actors of actors/ reproduce exactly these numbers.
 #include <vector>
 
+#include "runtime/core/slice_clock.hpp"
 #include "runtime/network/network_builder.hpp"
 
 namespace eligo {
 
 class SequentialDriver {
  public:
-  explicit SequentialDriver(BuiltNetwork& network);
+  // Steps 0 … n_steps−1, in slices of network.slice_steps.
+  SequentialDriver(BuiltNetwork& network, Step n_steps);
 
-  // Advances every shard by one slice.
-  void step();
+  // Advances every shard by one slice; false (and nothing done) when the run is over.
+  bool step();
   Step next_slice() const { return next_; }
+  const SliceClock& clock() const { return clock_; }
   // The outputs of the slice that step() just ran, parallel to network.shards.
   const std::vector<SliceOutput>& outputs() const { return current_; }
   const SliceOutput& readout_output() const { return current_[network_.readout_shard]; }
 
  private:
   BuiltNetwork& network_;
+  SliceClock clock_;
   std::vector<SliceOutput> previous_, current_;
   Step next_ = 0;
 };

@@ -4,8 +4,10 @@
 //
 //     outbound = shard.advance(slice k, inbound spike batches of slice k−1, error batch of slice k−1)
 //
-// A slice is one step here: NEST-exact e-prop has d_min = 1 (spec §1). Inbound spike batches may come
-// in any order; the shard applies them in the canonical order (ascending sender global id, §14.9).
+// A slice is d_min steps (SliceClock); NEST-exact e-prop has d_min = 1 (spec §1), and longer delays only
+// make slices longer. An event emitted in step e reaches its targets in step e + D (D: the delay of its
+// connection block, D ≥ d_min, so always in a later slice). Inbound spike batches may come in any order;
+// the shard applies the events of each step in the canonical order (ascending sender global id, §14.9).
 // Tests and `eligo verify` wire shards by hand (SequentialDriver); the actors of actors/ drive the same
 // shards concurrently.
 #include <cstdint>
@@ -22,6 +24,8 @@ enum class ShardRole { input, recurrent, readout };
 
 struct SliceInput {
   Step slice = 0;
+  Step first_step = 0;                    // the slice's steps: [first_step, first_step + steps)
+  Step steps = 1;
   std::vector<const SpikeBatch*> spikes;  // slice − 1 output of every shard that feeds this one
   const ErrorBatch* errors = nullptr;     // slice − 1 errors of the readouts (recurrent shards)
 };
@@ -29,8 +33,9 @@ struct SliceInput {
 struct SliceOutput {
   SpikeBatch spikes;
   ErrorBatch errors;                   // readout shards only
-  std::vector<double> readout_signal;  // readout shards: y·lw per readout (the recorded signal, §15)
-  std::vector<double> target_signal;   // readout shards: y*·lw per readout
+  // Readout shards: per step of the slice (step-major), y·lw and y*·lw of every readout (§15).
+  std::vector<double> readout_signal;
+  std::vector<double> target_signal;
 };
 
 struct ShardCounters {

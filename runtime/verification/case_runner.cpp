@@ -12,21 +12,25 @@ CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& pa
                               const std::function<void(Step, Step)>& on_step) {
   const auto start = std::chrono::steady_clock::now();
   BuiltNetwork network = build_network(c.network, partition);
-  SequentialDriver driver(network);
+  SequentialDriver driver(network, c.n_steps);
   RecordedSignals recorded;
   recorded.n_out = c.network.n_out;
   CaseResult result;
-  for (Step t = 0; t < c.n_steps; ++t) {
-    driver.step();
-    if (t >= c.loss.first_step && t <= c.loss.last_step) {
-      const SliceOutput& out = driver.readout_output();
-      recorded.readout_signal.insert(recorded.readout_signal.end(), out.readout_signal.begin(), out.readout_signal.end());
-      recorded.target_signal.insert(recorded.target_signal.end(), out.target_signal.begin(), out.target_signal.end());
+  while (driver.step()) {
+    const Step first = driver.clock().first_step(driver.next_slice() - 1);
+    const SliceOutput& out = driver.readout_output();
+    for (Step o = 0; o < static_cast<Step>(out.errors.n_steps); ++o) {
+      const Step t = first + o;
+      if (t < c.loss.first_step || t > c.loss.last_step) continue;
+      const auto row = out.readout_signal.begin() + o * recorded.n_out;
+      const auto target_row = out.target_signal.begin() + o * recorded.n_out;
+      recorded.readout_signal.insert(recorded.readout_signal.end(), row, row + recorded.n_out);
+      recorded.target_signal.insert(recorded.target_signal.end(), target_row, target_row + recorded.n_out);
     }
     std::size_t entries = 0;
     for (const auto& shard : network.shards) entries += shard->counters().history_entries;
     result.history_entries_max = std::max(result.history_entries_max, entries);
-    if (on_step) on_step(t, c.n_steps);
+    if (on_step) on_step(first + static_cast<Step>(out.errors.n_steps) - 1, c.n_steps);
   }
   result.loss = regression_loss(recorded, c.loss.n_iter, c.loss.group_size, c.loss.sequence);
   result.comparison = compare_losses(result.loss, c.loss_reference);

@@ -14,6 +14,7 @@
 #include "runtime/models/recurrent_constants.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 #include "runtime/synapses/eprop_targets.hpp"
+#include "runtime/synapses/inbound_spikes.hpp"
 #include "runtime/synapses/spike_delivery.hpp"
 
 namespace {
@@ -517,6 +518,15 @@ TEST_CASE("a readout target's gradient is eps * z_bar", "[synapse]") {
   bench.require_matches_reference();
 }
 
+// Delivers one batch through the phase-B path: queued with a one-step delay, taken out in step s.
+std::uint64_t deliver_batch(Step s, eligo::SpikeBatch batch, eligo::EpropSynapses& synapses,
+                            const eligo::RecurrentTarget& target, double* input) {
+  batch.first_step = batch.slice;  // one step per slice
+  eligo::InboundSpikes queue;
+  queue.add(batch, 1);
+  return eligo::deliver_spikes(queue.arriving(s), synapses, target, input);
+}
+
 TEST_CASE("a spike with multiplicity 3 runs the procedure once and transmits weight * 3", "[synapse]") {
   const auto setup = setup_with(TargetKind::recurrent, gradient_descent(0.1, false));
   SynapseBench triple(setup), single(setup);
@@ -528,7 +538,7 @@ TEST_CASE("a spike with multiplicity 3 runs the procedure once and transmits wei
     batch.sender_first_gid = kSource - 2;
     batch.events.push_back({0, 2, multiplicity, eligo::EventKind::spike});
     std::fill(input.begin(), input.end(), 0.0);
-    return eligo::deliver_spikes(s, {&batch}, bench.synapses(), bench.recurrent_target(), input.data());
+    return deliver_batch(s, batch, bench.synapses(), bench.recurrent_target(), input.data());
   };
 
   deliver(single, 4, 1);
@@ -553,12 +563,12 @@ TEST_CASE("a flush delivered through spike delivery transmits nothing", "[synaps
   batch.slice = 3;
   batch.sender_first_gid = kSource;
   batch.events.push_back({0, 0, 1, eligo::EventKind::spike});
-  eligo::deliver_spikes(4, {&batch}, bench.synapses(), bench.recurrent_target(), input.data());
+  deliver_batch(4, batch, bench.synapses(), bench.recurrent_target(), input.data());
   CHECK(input[2] == kInitialWeights[3]);
   std::fill(input.begin(), input.end(), 0.0);
   batch.slice = 9;
   batch.events[0].kind = eligo::EventKind::flush;
-  CHECK(eligo::deliver_spikes(10, {&batch}, bench.synapses(), bench.recurrent_target(), input.data()) == 0);
+  CHECK(deliver_batch(10, batch, bench.synapses(), bench.recurrent_target(), input.data()) == 0);
   CHECK(input == std::vector<double>(kNeurons, 0.0));
   CHECK(bench.bookkeeping().prev_flush);
   CHECK(bench.bookkeeping().t_prev == 10);

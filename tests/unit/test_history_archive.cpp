@@ -250,7 +250,7 @@ RunRecord run(const NetworkDescription& net, const PartitionOptions& options, St
   eligo::BuiltNetwork built = eligo::build_network(net, options);
   RunRecord rec;
   rec.initial_digest = eligo::weights_digest(built);
-  eligo::SequentialDriver driver(built);
+  eligo::SequentialDriver driver(built, n_steps);
   for (Step t = 0; t < n_steps; ++t) {
     driver.step();
     const auto& eps = driver.readout_output().errors.eps;
