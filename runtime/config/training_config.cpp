@@ -680,16 +680,20 @@ struct BlockKind {
   Role source, target;
   std::string_view label;
   std::optional<GeneratedConnections> NetworkDescription::*slot;
+  Step NetworkDescription::*delay;
   std::string_view synapse;  // the only synapse model NEST's e-prop allows there
   bool required;
 };
 
 constexpr BlockKind kBlocks[] = {
-    {Role::input, Role::recurrent, "input → recurrent", &NetworkDescription::in_rec_rule, "eprop", true},
-    {Role::recurrent, Role::recurrent, "recurrent → recurrent", &NetworkDescription::rec_rec_rule, "eprop", false},
-    {Role::recurrent, Role::readout, "recurrent → readout", &NetworkDescription::rec_out_rule, "eprop", true},
-    {Role::readout, Role::recurrent, "readout → recurrent", &NetworkDescription::out_rec_feedback_rule, "feedback",
-     true},
+    {Role::input, Role::recurrent, "input → recurrent", &NetworkDescription::in_rec_rule,
+     &NetworkDescription::in_rec_delay, "eprop", true},
+    {Role::recurrent, Role::recurrent, "recurrent → recurrent", &NetworkDescription::rec_rec_rule,
+     &NetworkDescription::rec_rec_delay, "eprop", false},
+    {Role::recurrent, Role::readout, "recurrent → readout", &NetworkDescription::rec_out_rule,
+     &NetworkDescription::rec_out_delay, "eprop", true},
+    {Role::readout, Role::recurrent, "readout → recurrent", &NetworkDescription::out_rec_feedback_rule,
+     &NetworkDescription::feedback_delay, "feedback", true},
 };
 
 constexpr std::string_view kSupportedBlocks =
@@ -772,19 +776,25 @@ GeneratedConnections read_rule(const Reporter& r, const pb::Connection& c, const
   return g;
 }
 
-void read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const std::string& path, const BlockKind& block,
-                            double h) {
+constexpr Step kMaxDelaySteps = 1000;
+
+// Returns the delay in steps (1 when absent). Delays longer than one step are an eligo extension
+// (network_description.hpp); NEST's e-prop accepts only one step.
+Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const std::string& path,
+                            const BlockKind& block, double h) {
   const std::string& synapse = c.synapse();
   if (synapse == "static") r.fail(member(path, "synapse"), "static synapses are not supported yet");
   if (!synapse.empty() && synapse != block.synapse)
     r.fail(member(path, "synapse"), "must be " + in_quotes(block.synapse) + " for a " + std::string(block.label) +
                                         " connection (got " + in_quotes(synapse) + ")");
-  if (c.has_delay_ms()) {
-    const double ms = c.delay_ms();
-    // ms / h < 2 first: it keeps absurd values away from the integer conversion.
-    r.expect(ms > 0.0 && ms / h < 2.0 && ms_to_steps(ms, h) == 1, member(path, "delay_ms"),
-             "one step (" + show(h) + " ms): NEST's e-prop synapses accept no other delay", ms);
-  }
+  if (!c.has_delay_ms()) return 1;
+  const double ms = c.delay_ms();
+  // The range test first: it keeps absurd values away from the integer conversion.
+  r.expect(std::isfinite(ms) && ms / h >= 0.5 && ms / h < static_cast<double>(kMaxDelaySteps) + 0.5 &&
+               std::fabs(ms / h - std::round(ms / h)) < 1e-9,
+           member(path, "delay_ms"),
+           "a whole number of steps (" + show(h) + " ms each) from 1 to " + std::to_string(kMaxDelaySteps), ms);
+  return ms_to_steps(ms, h);
 }
 
 void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std::vector<PopulationRef>& pops, double h,
@@ -807,7 +817,7 @@ void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std:
       r.fail(path, "a second " + std::string(block->label) + " block (the first is " + first +
                        "); give all of its connections in one block");
     first = path;
-    read_synapse_and_delay(r, conn, path, *block, h);
+    net.*block->delay = read_synapse_and_delay(r, conn, path, *block, h);
     GeneratedConnections g = read_rule(r, conn, path);
     g.stream = static_cast<std::uint64_t>(i) + 1;
     const std::string problem = validate(g, src.size, tgt.size, src.name == tgt.name);
@@ -818,6 +828,14 @@ void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std:
     if (kBlocks[b].required && first_of[b].empty())
       r.fail("connections", "no " + std::string(kBlocks[b].label) + " block; e-prop needs " +
                                 std::string(kSupportedBlocks) + " (recurrent → recurrent is optional)");
+  }
+  if (!net.rec_rec_rule) net.rec_rec_delay = net.in_rec_delay;  // no such block: it must not shorten slices
+  const Step into_rec = std::min(net.in_rec_delay, net.rec_rec_delay);
+  if (net.feedback_delay > into_rec) {
+    r.fail(member(first_of[3], "delay_ms"),
+           "the feedback delay (" + std::to_string(net.feedback_delay) +
+               " steps) may not exceed the delays of the spikes into the recurrent population (" +
+               std::to_string(into_rec) + " steps): a spike would read learning signals that have not arrived");
   }
 }
 

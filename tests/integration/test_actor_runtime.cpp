@@ -10,6 +10,8 @@
 
 #include "actors/coordinator.hpp"
 #include "runtime/network/benchmark_network.hpp"
+#include "runtime/network/sequential_driver.hpp"
+#include "runtime/network/weights_digest.hpp"
 #include "runtime/verification/case_runner.hpp"
 
 namespace {
@@ -119,4 +121,60 @@ TEST_CASE("an actor that fails after start-up stops the run with an error naming
     CHECK(what.find("shard 2") != std::string::npos);
     CHECK(what.find("injected failure in slice 500") != std::string::npos);
   }
+}
+
+TEST_CASE("a network with delays of 3 steps gives the same digest whatever the shard count", "[actors][delays]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 200;
+  p.indegree = 20;
+  p.sequence = 400;
+  p.iterations = 2;
+  eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  const auto one_step = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  b.network.in_rec_delay = b.network.rec_rec_delay = b.network.rec_out_delay = b.network.feedback_delay = 3;
+
+  // The shards stepped by hand, in slices of 3 steps.
+  eligo::BuiltNetwork built = eligo::build_network(b.network, {});
+  REQUIRE(built.slice_steps == 3);
+  eligo::SequentialDriver driver(built, b.timing.n_steps);
+  while (driver.step()) {
+  }
+  const std::string by_hand = eligo::weights_digest(built);
+
+  const auto reference = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  REQUIRE(reference.rec_spikes > 0);
+  CHECK(reference.weights_digest == by_hand);
+  CHECK(reference.weights_digest != one_step.weights_digest);  // the delays do change the dynamics
+  for (auto [threads, shards] : {std::pair{2u, 3u}, std::pair{2u, 7u}}) {
+    INFO(threads << " threads, " << shards << " shards");
+    const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss),
+                                              options(threads, shards));
+    CHECK(r.weights_digest == reference.weights_digest);
+    CHECK(r.iterations.back().loss == reference.iterations.back().loss);
+  }
+}
+
+TEST_CASE("a feedback delay longer than the spike delays is refused when the network is built", "[delays]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 20;
+  p.indegree = 5;
+  eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  b.network.feedback_delay = 2;
+  CHECK_THROWS_AS(eligo::build_network(b.network, {}), eligo::NetworkBuildError);
+}
+
+TEST_CASE("mixed delays wait several slices and still give the same digest at any partitioning", "[actors][delays]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 150;
+  p.indegree = 15;
+  p.sequence = 300;
+  eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  b.network.in_rec_delay = 3;
+  b.network.rec_rec_delay = 2;
+  b.network.rec_out_delay = 4;
+  b.network.feedback_delay = 1;  // d_min = 1: spikes wait in the target's queue for 2–4 slices
+  const auto reference = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  REQUIRE(reference.rec_spikes > 0);
+  const auto split = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 5));
+  CHECK(split.weights_digest == reference.weights_digest);
 }
