@@ -28,10 +28,7 @@ double max_rss_mib() {
 }
 
 int run_bench(BenchOptions o) {
-  if (o.plasticity != "on") {
-    spdlog::error("bench: --plasticity off (static synapses) is not implemented yet");
-    return 2;
-  }
+  o.params.plastic = o.plasticity == "on";
   if (o.seconds > 0) {
     o.params.iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(o.seconds * 1000.0 / o.params.sequence));
   }
@@ -58,6 +55,7 @@ int run_bench(BenchOptions o) {
   j["K"] = b.indegree;
   j["threads"] = o.run.threads;
   j["shards"] = o.run.shards;
+  j["plasticity"] = o.plasticity;
   j["optimizer"] = to_string(o.params.optimizer);
   j["iters"] = o.params.iterations;
   j["steps_per_iter"] = o.params.sequence;

@@ -81,6 +81,12 @@ BenchmarkNetwork make_benchmark_network(const BenchmarkParams& p) {
   net.out_rec_feedback_rule = normal_block(ConnectionRule::all_to_all, 4, 0.03 / std::sqrt(double(p.n_rec)));
   net.out_rec_feedback_rule->weight.scale_by_sqrt_fan_in = false;
 
+  if (!p.plastic) {
+    net.plastic = false;
+    net.rec_model = RecurrentModel::eprop_iaf_psc_delta;
+    r.V_reset = r.E_L;
+  }
+
   SineWaveTaskParams task;
   task.seed = p.seed;
   task.sequence = p.sequence;

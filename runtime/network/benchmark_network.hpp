@@ -15,6 +15,9 @@ struct BenchmarkParams {
   std::int64_t sequence = 1000;
   std::uint64_t seed = 1;
   OptimizerType optimizer = OptimizerType::gradient_descent;
+  // false: "plasticity off" of BENCHMARK.md: static synapses, no learning signal, and recurrent neurons
+  // that reset to 0 (eprop_iaf_psc_delta dynamics with V_reset = E_L) instead of subtracting V_th.
+  bool plastic = true;
 };
 
 struct BenchmarkNetwork {

@@ -57,14 +57,17 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   config.delay_from_input = net.in_rec_delay;
   config.delay_from_rec = net.rec_rec_delay;
   config.feedback_delay = net.feedback_delay;
+  config.plastic = net.plastic;
   auto shard = std::make_unique<RecurrentShard>(config);
   RecurrentShard& s = *shard;
   for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
                     [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.input(i), j, w); });
   for_each_incoming(net.rec_rec, net.rec_rec_rule, net.seed, net.n_rec, true, p,
                     [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.rec(i), j, w); });
-  for_each_incoming(net.out_rec_feedback, net.out_rec_feedback_rule, net.seed, net.n_out, false, p,
-                    [&](std::uint32_t k, std::uint32_t j, double w) { s.add_feedback(k, j, w); });
+  if (net.plastic) {  // without plasticity there is no learning signal
+    for_each_incoming(net.out_rec_feedback, net.out_rec_feedback_rule, net.seed, net.n_out, false, p,
+                      [&](std::uint32_t k, std::uint32_t j, double w) { s.add_feedback(k, j, w); });
+  }
   for (const ForcedSpikeGenerator& g : net.forced_spikes) {
     for (Step s : g.spike_steps) {
       for (std::uint32_t j : g.rec_targets) {
@@ -85,6 +88,7 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   ReadoutShardConfig config{p,           ReadoutConstants::from(net.out, net.resolution_ms),
                             net.optimizer, ids.total(), net.targets, net.learning_window, history};
   config.delay_from_rec = net.rec_out_delay;
+  config.plastic = net.plastic;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));
   ReadoutShard& s = *shard;
   for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,

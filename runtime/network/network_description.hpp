@@ -114,6 +114,8 @@ struct NetworkDescription {
   ConnectionList out_rec_feedback;  // source = readout k, target = rec j, weight = B_jk (not plastic)
   std::optional<GeneratedConnections> in_rec_rule, rec_rec_rule, rec_out_rule, out_rec_feedback_rule;
   std::uint64_t seed = 0;  // network construction seed for generated blocks
+  // false: every synapse static, no learning signal, no history (the benchmark's "plasticity off").
+  bool plastic = true;
   // Delays of the four blocks, in steps (≥ 1). NEST's e-prop accepts only one step (spec §1); longer
   // delays are an eligo extension: the spike reaches its targets D steps after it was emitted, the
   // e-prop rule still stamps it emission + 1, and the feedback delay may not exceed the spike delays

@@ -19,7 +19,7 @@ ReadoutShard::ReadoutShard(ReadoutShardConfig config)
     : config_(std::move(config)),
       state_(config_.placement.size, config_.constants),
       history_(config_.placement.size, 1),
-      synapses_(config_.optimizer, /*traces=*/false, /*adaptive=*/false, config_.n_global_ids),
+      synapses_(config_.optimizer, /*traces=*/false, /*adaptive=*/false, config_.n_global_ids, config_.plastic),
       input_(config_.placement.size, 0.0) {
   for (const StepSignal& s : config_.targets) target_cursors_.push_back({&s});
   window_cursor_.signal = &config_.learning_window;

@@ -25,6 +25,7 @@ struct ReadoutShardConfig {
   StepSignal learning_window;
   HistoryPolicy history = HistoryPolicy::bounded;
   Step delay_from_rec = 1;  // steps
+  bool plastic = true;
 };
 
 class ReadoutShard final : public Shard {

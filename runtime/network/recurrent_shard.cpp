@@ -17,18 +17,18 @@ constexpr Step kEraseEvery = 16;
 
 // Phase C for all neurons of the shard with one model: update, emit spike or flush (§9.5), archive
 // ψ and the firing-rate regularization term (§3 step 7, §12). The model is chosen once per shard.
-template <class Model>
+template <class Model, bool kArchive>
 void update_neurons(Step t, std::uint32_t step_offset, const double* x, const RecurrentConstants& c,
                     RecurrentState& s, HistoryArchive& history, SpikeBatch& out) {
   const std::size_t n = s.size();
-  history.append(t);
-  const std::size_t slot = history.slot(t);
+  if constexpr (kArchive) history.append(t);
+  const std::size_t slot = kArchive ? history.slot(t) : 0;
   const double one_minus_kappa_reg = 1.0 - c.kappa_reg;
   const double f_target_per_step = c.f_target_per_ms * c.h;
   for (std::size_t j = 0; j < n; ++j) {
     double psi = 0.0;
     const bool spike = Model::update(j, x[j], c, s, psi);
-    history.ring(kPsi, j)[slot] = psi;
+    if constexpr (kArchive) history.ring(kPsi, j)[slot] = psi;
     s.z[j] = spike ? 1 : 0;
     if (spike) {
       out.events.push_back({step_offset, static_cast<std::uint32_t>(j), 1, EventKind::spike});
@@ -37,17 +37,20 @@ void update_neurons(Step t, std::uint32_t step_offset, const double* x, const Re
       out.events.push_back({step_offset, static_cast<std::uint32_t>(j), 1, EventKind::flush});
       s.last_event[j] = t;
     }
-    s.f_ema[j] = c.kappa_reg * s.f_ema[j] + one_minus_kappa_reg * static_cast<double>(s.z[j]) / c.h;
-    history.ring(kFiringRateReg, j)[slot] = c.c_reg * (s.f_ema[j] - f_target_per_step);
+    if constexpr (kArchive) {
+      s.f_ema[j] = c.kappa_reg * s.f_ema[j] + one_minus_kappa_reg * static_cast<double>(s.z[j]) / c.h;
+      history.ring(kFiringRateReg, j)[slot] = c.c_reg * (s.f_ema[j] - f_target_per_step);
+    }
   }
 }
 
+template <bool kArchive>
 RecurrentShard::UpdateNeurons pick_model(RecurrentModel m) {
   switch (m) {
-    case RecurrentModel::eprop_iaf: return &update_neurons<EpropIaf>;
-    case RecurrentModel::eprop_iaf_adapt: return &update_neurons<EpropIafAdapt>;
-    case RecurrentModel::eprop_iaf_psc_delta: return &update_neurons<EpropIafPscDelta>;
-    case RecurrentModel::eprop_iaf_psc_delta_adapt: return &update_neurons<EpropIafPscDeltaAdapt>;
+    case RecurrentModel::eprop_iaf: return &update_neurons<EpropIaf, kArchive>;
+    case RecurrentModel::eprop_iaf_adapt: return &update_neurons<EpropIafAdapt, kArchive>;
+    case RecurrentModel::eprop_iaf_psc_delta: return &update_neurons<EpropIafPscDelta, kArchive>;
+    case RecurrentModel::eprop_iaf_psc_delta_adapt: return &update_neurons<EpropIafPscDeltaAdapt, kArchive>;
   }
   return nullptr;
 }
@@ -58,9 +61,10 @@ RecurrentShard::RecurrentShard(const RecurrentShardConfig& config)
     : config_(config),
       state_(config.placement.size, config.constants),
       history_(config.placement.size, kRecurrentFields),
-      synapses_(config.optimizer, /*traces=*/true, config.constants.adaptive(), config.n_global_ids),
+      synapses_(config.optimizer, /*traces=*/true, config.constants.adaptive(), config.n_global_ids, config.plastic),
       input_(config.placement.size, 0.0),
-      update_neurons_(pick_model(config.constants.model)) {}
+      update_neurons_(config.plastic ? pick_model<true>(config.constants.model)
+                                     : pick_model<false>(config.constants.model)) {}
 
 void RecurrentShard::add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight) {
   synapses_.add(source_gid, local_target, weight);
@@ -127,7 +131,7 @@ void RecurrentShard::advance_step(Step t, std::uint32_t step_offset, SpikeBatch&
   }
   const RecurrentTarget target{history_, config_.constants};
   counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B
-  if (config_.history == HistoryPolicy::bounded) {
+  if (config_.plastic && config_.history == HistoryPolicy::bounded) {
     // Windows whose learning signals have all arrived and that no spike still in flight can cut short
     // are integrated now (keep_all is the literal reference: every interval waits for the next event).
     synapses_.integrate_elapsed(t + 1 - std::max(config_.feedback_delay, max_delay()), target);
@@ -141,6 +145,7 @@ void RecurrentShard::advance_step(Step t, std::uint32_t step_offset, SpikeBatch&
 }
 
 void RecurrentShard::erase_history(Step t) {
+  if (!config_.plastic) return;
   if (config_.history == HistoryPolicy::bounded && t % kEraseEvery == 0) {
     // Rows before the oldest pending interval are never read again, nor rows before t − D + 1: a source
     // whose first event is still in flight (emitted ≥ t − D + 1) reads from its emission step on.

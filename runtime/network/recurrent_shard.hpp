@@ -30,6 +30,7 @@ struct RecurrentShardConfig {
   Step delay_from_input = 1;        // steps
   Step delay_from_rec = 1;
   Step feedback_delay = 1;          // readout error → learning signal
+  bool plastic = true;              // false: static synapses and no history
 };
 
 class RecurrentShard final : public Shard {

@@ -7,8 +7,12 @@
 namespace eligo {
 
 EpropSynapses::EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive,
-                             std::uint64_t n_global_ids)
-    : optimizer_(optimizer), traces_(traces), adaptive_(adaptive), run_index_(n_global_ids, -1) {}
+                             std::uint64_t n_global_ids, bool plastic)
+    : optimizer_(optimizer),
+      traces_(traces && plastic),
+      adaptive_(adaptive),
+      plastic_(plastic),
+      run_index_(n_global_ids, -1) {}
 
 void EpropSynapses::add(std::uint64_t source_gid, std::uint32_t target, double weight) {
   if (source_gid >= run_index_.size()) throw std::out_of_range("synapse source id out of range");
@@ -39,6 +43,10 @@ void EpropSynapses::finalize() {
   }
   offset_.push_back(n);
   if (source_gid_.empty()) offset_.assign(1, 0);
+  pending_source_ = {};
+  pending_target_ = {};
+  pending_weight_ = {};
+  if (!plastic_) return;  // static synapses: weights only
   book_.assign(source_gid_.size(), SourceBookkeeping{});
   g_.assign(n, 0.0);
   cum_.assign(n, 0.0);
@@ -51,9 +59,6 @@ void EpropSynapses::finalize() {
     e_bar_reg_.assign(n, 0.0);
     if (adaptive_) eps_a_.assign(n, 0.0);
   }
-  pending_source_ = {};
-  pending_target_ = {};
-  pending_weight_ = {};
 }
 
 SynapseRun EpropSynapses::run(std::size_t r) {

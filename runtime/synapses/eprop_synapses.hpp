@@ -48,7 +48,11 @@ struct SynapseRun {
 class EpropSynapses {
  public:
   // traces: ē and ē_reg per synapse (recurrent targets); adaptive: also ε_a.
-  EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive, std::uint64_t n_global_ids);
+  // plastic = false gives static synapses (the benchmark without plasticity): weights only, SEND does
+  // nothing, the caller still transmits the weights.
+  EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive, std::uint64_t n_global_ids,
+                bool plastic = true);
+  bool plastic() const { return plastic_; }
 
   // Adds one synapse; synapses of a source keep the order in which they are added (connection order).
   void add(std::uint64_t source_gid, std::uint32_t target, double weight);
@@ -103,6 +107,7 @@ class EpropSynapses {
   WeightOptimizer optimizer_;
   bool traces_;
   bool adaptive_;
+  bool plastic_;
   // Construction-time lists, released by finalize().
   std::vector<std::uint64_t> pending_source_;
   std::vector<std::uint32_t> pending_target_;
@@ -131,6 +136,7 @@ class EpropSynapses {
 
 template <class Target>
 void EpropSynapses::send(std::size_t r, Step s, bool is_flush, const Target& target) {
+  if (!plastic_) return;
   SourceBookkeeping& b = book_[r];
   if (!reported_weights_.empty()) reported_weights_.erase(r);  // from now on w is what NEST shows
   if (b.t_prev != 0) compute_gradient(r, s, is_flush, target);

@@ -178,3 +178,16 @@ TEST_CASE("mixed delays wait several slices and still give the same digest at an
   const auto split = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 5));
   CHECK(split.weights_digest == reference.weights_digest);
 }
+
+TEST_CASE("without plasticity the benchmark network spikes but keeps its weights", "[actors]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 300;
+  p.indegree = 30;
+  p.sequence = 500;
+  p.plastic = false;
+  const eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  const std::string initial = eligo::weights_digest(eligo::build_network(b.network, {}));
+  const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 3));
+  CHECK(r.rec_spikes > 0);
+  CHECK(r.weights_digest == initial);
+}
