@@ -681,19 +681,20 @@ struct BlockKind {
   std::string_view label;
   std::optional<GeneratedConnections> NetworkDescription::*slot;
   Step NetworkDescription::*delay;
+  bool NetworkDescription::*plastic;  // null: the block cannot be static (feedback)
   std::string_view synapse;  // the only synapse model NEST's e-prop allows there
   bool required;
 };
 
 constexpr BlockKind kBlocks[] = {
     {Role::input, Role::recurrent, "input → recurrent", &NetworkDescription::in_rec_rule,
-     &NetworkDescription::in_rec_delay, "eprop", true},
+     &NetworkDescription::in_rec_delay, &NetworkDescription::in_rec_plastic, "eprop", true},
     {Role::recurrent, Role::recurrent, "recurrent → recurrent", &NetworkDescription::rec_rec_rule,
-     &NetworkDescription::rec_rec_delay, "eprop", false},
+     &NetworkDescription::rec_rec_delay, &NetworkDescription::rec_rec_plastic, "eprop", false},
     {Role::recurrent, Role::readout, "recurrent → readout", &NetworkDescription::rec_out_rule,
-     &NetworkDescription::rec_out_delay, "eprop", true},
+     &NetworkDescription::rec_out_delay, &NetworkDescription::rec_out_plastic, "eprop", true},
     {Role::readout, Role::recurrent, "readout → recurrent", &NetworkDescription::out_rec_feedback_rule,
-     &NetworkDescription::feedback_delay, "feedback", true},
+     &NetworkDescription::feedback_delay, nullptr, "feedback", true},
 };
 
 constexpr std::string_view kSupportedBlocks =
@@ -781,12 +782,14 @@ constexpr Step kMaxDelaySteps = 1000;
 // Returns the delay in steps (1 when absent). Delays longer than one step are an eligo extension
 // (network_description.hpp); NEST's e-prop accepts only one step.
 Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const std::string& path,
-                            const BlockKind& block, double h) {
+                            const BlockKind& block, double h, NetworkDescription& net) {
   const std::string& synapse = c.synapse();
-  if (synapse == "static") r.fail(member(path, "synapse"), "static synapses are not supported yet");
-  if (!synapse.empty() && synapse != block.synapse)
-    r.fail(member(path, "synapse"), "must be " + in_quotes(block.synapse) + " for a " + std::string(block.label) +
-                                        " connection (got " + in_quotes(synapse) + ")");
+  if (synapse == "static" && block.plastic != nullptr) {
+    net.*block.plastic = false;  // fixed weights: the block takes no part in learning
+  } else if (!synapse.empty() && synapse != block.synapse)
+    r.fail(member(path, "synapse"), "must be " + in_quotes(block.synapse) +
+                                        (block.plastic != nullptr ? " or \"static\"" : "") + " for a " +
+                                        std::string(block.label) + " connection (got " + in_quotes(synapse) + ")");
   if (!c.has_delay_ms()) return 1;
   const double ms = c.delay_ms();
   // The range test first: it keeps absurd values away from the integer conversion.
@@ -817,7 +820,7 @@ void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std:
       r.fail(path, "a second " + std::string(block->label) + " block (the first is " + first +
                        "); give all of its connections in one block");
     first = path;
-    net.*block->delay = read_synapse_and_delay(r, conn, path, *block, h);
+    net.*block->delay = read_synapse_and_delay(r, conn, path, *block, h, net);
     GeneratedConnections g = read_rule(r, conn, path);
     g.stream = static_cast<std::uint64_t>(i) + 1;
     const std::string problem = validate(g, src.size, tgt.size, src.name == tgt.name);

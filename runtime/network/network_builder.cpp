@@ -58,6 +58,8 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   config.delay_from_rec = net.rec_rec_delay;
   config.feedback_delay = net.feedback_delay;
   config.plastic = net.plastic;
+  config.inputs_plastic = net.in_rec_plastic;
+  config.recs_plastic = net.rec_rec_plastic;
   auto shard = std::make_unique<RecurrentShard>(config);
   RecurrentShard& s = *shard;
   for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
@@ -88,7 +90,7 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   ReadoutShardConfig config{p,           ReadoutConstants::from(net.out, net.resolution_ms),
                             net.optimizer, ids.total(), net.targets, net.learning_window, history};
   config.delay_from_rec = net.rec_out_delay;
-  config.plastic = net.plastic;
+  config.plastic = net.plastic && net.rec_out_plastic;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));
   ReadoutShard& s = *shard;
   for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,

@@ -116,6 +116,8 @@ struct NetworkDescription {
   std::uint64_t seed = 0;  // network construction seed for generated blocks
   // false: every synapse static, no learning signal, no history (the benchmark's "plasticity off").
   bool plastic = true;
+  // Per block: false makes that block's synapses static (fixed weights, no e-prop update).
+  bool in_rec_plastic = true, rec_rec_plastic = true, rec_out_plastic = true;
   // Delays of the four blocks, in steps (≥ 1). NEST's e-prop accepts only one step (spec §1); longer
   // delays are an eligo extension: the spike reaches its targets D steps after it was emitted, the
   // e-prop rule still stamps it emission + 1, and the feedback delay may not exceed the spike delays

@@ -79,6 +79,8 @@ void RecurrentShard::add_forced_input(Step step, std::uint32_t local_target, dou
 }
 
 void RecurrentShard::finalize() {
+  if (!config_.inputs_plastic) synapses_.make_static(0, config_.first_rec_gid);
+  if (!config_.recs_plastic) synapses_.make_static(config_.first_rec_gid, config_.n_global_ids);
   synapses_.finalize();
   std::stable_sort(feedback_.begin(), feedback_.end(),
                    [](const Feedback& a, const Feedback& b) { return a.readout < b.readout; });

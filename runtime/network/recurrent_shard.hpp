@@ -31,6 +31,8 @@ struct RecurrentShardConfig {
   Step delay_from_rec = 1;
   Step feedback_delay = 1;          // readout error → learning signal
   bool plastic = true;              // false: static synapses and no history
+  bool inputs_plastic = true;       // synapses from the inputs (in_rec block)
+  bool recs_plastic = true;         // synapses from recurrent neurons (rec_rec block)
 };
 
 class RecurrentShard final : public Shard {

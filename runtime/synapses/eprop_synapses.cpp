@@ -47,6 +47,12 @@ void EpropSynapses::finalize() {
   pending_target_ = {};
   pending_weight_ = {};
   if (!plastic_) return;  // static synapses: weights only
+  run_plastic_.assign(source_gid_.size(), 1);
+  for (std::size_t r = 0; r < source_gid_.size(); ++r) {
+    for (const auto& [begin, end] : static_ranges_) {
+      if (source_gid_[r] >= begin && source_gid_[r] < end) run_plastic_[r] = 0;
+    }
+  }
   book_.assign(source_gid_.size(), SourceBookkeeping{});
   g_.assign(n, 0.0);
   cum_.assign(n, 0.0);

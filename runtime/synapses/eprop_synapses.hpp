@@ -56,6 +56,8 @@ class EpropSynapses {
 
   // Adds one synapse; synapses of a source keep the order in which they are added (connection order).
   void add(std::uint64_t source_gid, std::uint32_t target, double weight);
+  // Makes the synapses from sources [gid_begin, gid_end) static (a block with synapse "static").
+  void make_static(std::uint64_t gid_begin, std::uint64_t gid_end) { static_ranges_.push_back({gid_begin, gid_end}); }
   // Builds the CSR layout. Call once, after the last add().
   void finalize();
 
@@ -114,6 +116,8 @@ class EpropSynapses {
   std::vector<double> pending_weight_;
   // CSR by source.
   std::vector<std::int64_t> run_index_;  // global id -> run, −1 if none
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> static_ranges_;
+  std::vector<std::uint8_t> run_plastic_;
   std::vector<std::uint64_t> source_gid_;
   std::vector<std::size_t> offset_;
   std::vector<SourceBookkeeping> book_;
@@ -136,7 +140,7 @@ class EpropSynapses {
 
 template <class Target>
 void EpropSynapses::send(std::size_t r, Step s, bool is_flush, const Target& target) {
-  if (!plastic_) return;
+  if (!plastic_ || !run_plastic_[r]) return;  // static synapses only transmit
   SourceBookkeeping& b = book_[r];
   if (!reported_weights_.empty()) reported_weights_.erase(r);  // from now on w is what NEST shows
   if (b.t_prev != 0) compute_gradient(r, s, is_flush, target);

@@ -191,3 +191,22 @@ TEST_CASE("without plasticity the benchmark network spikes but keeps its weights
   CHECK(r.rec_spikes > 0);
   CHECK(r.weights_digest == initial);
 }
+
+TEST_CASE("a static block keeps its weights while the plastic blocks learn", "[actors]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 100;
+  p.indegree = 10;
+  p.sequence = 400;
+  eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  b.network.in_rec_plastic = false;
+  const auto before = eligo::canonical_weights(eligo::build_network(b.network, {}));
+  const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 3));
+  REQUIRE(r.weights.size() == before.size());
+  std::size_t inputs_changed = 0, others_changed = 0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const bool changed = r.weights[i].weight != before[i].weight;
+    (before[i].source_gid < b.network.n_in ? inputs_changed : others_changed) += changed;
+  }
+  CHECK(inputs_changed == 0);
+  CHECK(others_changed > 0);
+}

@@ -466,8 +466,7 @@ TEST_CASE("each bad config gives one ConfigError naming the file and the field",
       {"unknown rule", with("    rule: fixed_indegree\n", "    rule: fixed_outdegree\n"), "connections[1].rule"},
       {"delay of 2.5 steps", with("    rule: fixed_indegree\n", "    rule: fixed_indegree\n    delay_ms: 2.5\n"),
        "connections[1].delay_ms"},
-      {"static synapse", with("    rule: all_to_all\n", "    rule: all_to_all\n    synapse: static\n"),
-       "connections[0].synapse"},
+      {"static feedback", with("    synapse: feedback\n", "    synapse: static\n"), "connections[3].synapse"},
       {"parameter of another distribution", with("low: -0.1, high: 0.1", "mean: 0.0"), "connections[2].weight.mean"},
       {"indegree larger than the sources without multapses",
        with("    indegree: 5\n", "    indegree: 25\n    allow_multapses: false\n"), "connections[1]"},
@@ -531,4 +530,18 @@ TEST_CASE("unreadable files give a ConfigError naming the file", "[config]") {
     const ConfigError e = config_error(kSineWaveSmall, ConfigOverrides{std::nullopt, 0});
     CHECK_THAT(e.what(), Catch::Contains("training.iterations"));
   }
+}
+
+TEST_CASE("a block marked static keeps its weights while the others learn", "[config]") {
+  const auto dir = std::filesystem::temp_directory_path() / "eligo_static_block_test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "static.yaml";
+  std::string text(kBase);
+  const std::string rule = "    rule: all_to_all\n";
+  text.replace(text.find(rule), rule.size(), rule + "    synapse: static\n");  // the input block
+  std::ofstream(file) << text;
+  const eligo::TrainingSetup setup = eligo::load_training_config(file);
+  CHECK_FALSE(setup.network.in_rec_plastic);
+  CHECK(setup.network.rec_rec_plastic);
+  CHECK(setup.network.rec_out_plastic);
 }
