@@ -10,6 +10,8 @@
 //      NEST's parameter ranges, population sizes, supported connection patterns, task timing).
 #include "runtime/config/training_config.hpp"
 
+#include "runtime/network/parameter_checks.hpp"
+
 #include <config.pb.h>  // generated from proto/eligo/config.proto (eligo_proto)
 #include <google/protobuf/util/json_util.h>
 #include <yaml-cpp/yaml.h>
@@ -58,18 +60,11 @@ constexpr std::int64_t kMaxPopulation = 100'000'000;
 // The task's input spikes and targets are stored step by step for the whole run (NetworkDescription),
 // so a longer task is refused rather than left to exhaust memory. 1e7 steps is 2.8 h at h = 1 ms.
 constexpr std::int64_t kMaxTaskSteps = 10'000'000;
-// Largest finite duration accepted, in steps: far beyond any run, and ms / h stays exact in a double.
-constexpr double kMaxFiniteSteps = 1e15;
 
 // ---------------------------------------------------------------------------------------------------
 // Formatting and reporting.
 
-// Shortest representation that round-trips ("-30", "0.03", "inf").
-std::string show(double x) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, res.ptr);
-}
+std::string show(double x) { return format_number(x); }
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -508,53 +503,10 @@ void read_params(const Reporter& r, const google::protobuf::Struct& dict, const 
   }
 }
 
-bool has_model(RecurrentModel m, unsigned set) { return (model_bit(m) & set) != 0; }
 
-// A duration in ms that the engine turns into steps: "inf" where the table allows it, finite values
-// within the step range.
-void expect_duration(const Reporter& r, double ms, const std::string& field, bool strictly_positive, double h) {
-  r.expect(strictly_positive ? ms > 0.0 : ms >= 0.0, field, strictly_positive ? "> 0" : ">= 0", ms);
-  r.expect(std::isinf(ms) || ms / h <= kMaxFiniteSteps, field, "\"inf\" or at most " + show(kMaxFiniteSteps) + " steps",
-           ms);
-}
-
-// The checks NEST's set_status makes (spec §13), so that a config NEST would refuse is refused here.
-void validate_recurrent(const Reporter& r, const RecurrentParams& p, RecurrentModel model, const std::string& path,
-                        double h) {
-  const auto f = [&](std::string_view key) { return member(path, key); };
-  r.expect(p.C_m > 0.0, f("C_m"), "> 0", p.C_m);
-  r.expect(p.tau_m > 0.0, f("tau_m"), "> 0", p.tau_m);
-  expect_duration(r, p.t_ref, f("t_ref"), false, h);
-  r.expect(p.V_th >= p.V_min, f("V_th"), ">= V_min = " + show(p.V_min), p.V_th);
-  r.expect(p.c_reg >= 0.0, f("c_reg"), ">= 0", p.c_reg);
-  r.expect(p.f_target >= 0.0, f("f_target"), ">= 0", p.f_target);
-  r.expect(p.kappa >= 0.0 && p.kappa <= 1.0, f("kappa"), "in [0, 1]", p.kappa);
-  r.expect(p.kappa_reg >= 0.0 && p.kappa_reg <= 1.0, f("kappa_reg"), "in [0, 1]", p.kappa_reg);
-  r.expect(p.surrogate_gradient_height > 0.0, f("surrogate_gradient_height"), "> 0", p.surrogate_gradient_height);
-  r.expect(p.surrogate_gradient_width > 0.0, f("surrogate_gradient_width"), "> 0", p.surrogate_gradient_width);
-  expect_duration(r, p.eprop_isi_trace_cutoff, f("eprop_isi_trace_cutoff"), false, h);
-  expect_duration(r, p.flush_event_send_interval, f("flush_event_send_interval"), true, h);
-  expect_duration(r, p.ignore_and_spike_offset, f("ignore_and_spike_offset"), false, h);
-  expect_duration(r, p.ignore_and_spike_interval, f("ignore_and_spike_interval"), true, h);
-  if (p.ignore_and_spike) r.fail(f("ignore_and_spike"), "is not supported by the engine");
-  if (has_model(model, kAdaptive)) {
-    r.expect(p.adapt_tau > 0.0, f("adapt_tau"), "> 0", p.adapt_tau);
-    r.expect(p.adapt_beta >= 0.0, f("adapt_beta"), ">= 0", p.adapt_beta);
-  }
-  if (has_model(model, kPscDelta)) {
-    r.expect(p.V_reset < p.V_th, f("V_reset"), "< V_th = " + show(p.V_th), p.V_reset);
-    r.expect(p.V_reset >= p.V_min, f("V_reset"), ">= V_min = " + show(p.V_min), p.V_reset);
-  }
-}
-
-void validate_readout(const Reporter& r, const ReadoutParams& p, const std::string& path, double h) {
-  r.expect(p.C_m > 0.0, member(path, "C_m"), "> 0", p.C_m);
-  r.expect(p.tau_m > 0.0, member(path, "tau_m"), "> 0", p.tau_m);
-  expect_duration(r, p.eprop_isi_trace_cutoff, member(path, "eprop_isi_trace_cutoff"), false, h);
-}
-
-void validate_input(const Reporter& r, const InputParams& p, const std::string& path, double h) {
-  expect_duration(r, p.flush_event_send_interval, member(path, "flush_event_send_interval"), true, h);
+// The checks NEST's set_status makes (parameter_checks.hpp), reported at the parameter's field.
+void validate(const Reporter& r, const std::optional<ParameterProblem>& problem, const std::string& path) {
+  if (problem) r.fail(member(path, problem->parameter), problem->problem);
 }
 
 struct PopulationRef {
@@ -570,16 +522,16 @@ void read_population_params(const Reporter& r, const pb::Population& p, const st
   switch (info.role) {
     case Role::input:
       read_params(r, p.params(), path, p.model(), kAnyModel, net.input, kInputParams);
-      validate_input(r, net.input, path, h);
+      validate(r, check_input(net.input, h), path);
       break;
     case Role::recurrent:
       net.rec_model = info.recurrent_model;
       read_params(r, p.params(), path, p.model(), model_bit(info.recurrent_model), net.rec, kRecurrentParams);
-      validate_recurrent(r, net.rec, info.recurrent_model, path, h);
+      validate(r, check_recurrent(net.rec, info.recurrent_model, h), path);
       break;
     case Role::readout:
       read_params(r, p.params(), path, p.model(), kAnyModel, net.out, kReadoutParams);
-      validate_readout(r, net.out, path, h);
+      validate(r, check_readout(net.out, h), path);
       break;
   }
 }

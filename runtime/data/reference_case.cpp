@@ -5,6 +5,8 @@
 // names the file and the JSON pointer of the offending field; nothing else escapes.
 #include "runtime/data/reference_case.hpp"
 
+#include "runtime/network/parameter_checks.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cfloat>
@@ -43,19 +45,11 @@ namespace fs = std::filesystem;
 
 // Populations larger than this are certainly a corrupt file, not a network.
 constexpr std::int64_t kMaxPopulation = 100'000'000;
-// Largest finite step count accepted from a file: far beyond any run, and ms/h stays an exact integer
-// in a double below 2^53, so round(ms/h) cannot overflow.
-constexpr double kMaxFiniteSteps = 1e15;
 
 // ---------------------------------------------------------------------------------------------------
 // Formatting for messages.
 
-// Shortest representation that round-trips ("-30", "0.03", "-1.7976931348623157e+308", "inf").
-std::string show(double x) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, res.ptr);
-}
+std::string show(double x) { return format_number(x); }
 
 // A JSON value as written, shortened; replaces invalid UTF-8 instead of throwing.
 std::string show(const json& v) {
@@ -332,19 +326,6 @@ void read_doubles(const CaseReader& rd, const Field& dict, Params& params, const
     if (auto f = rd.find(dict, key)) params.*member = rd.parameter(*f);
 }
 
-bool is_adaptive(RecurrentModel m) {
-  return m == RecurrentModel::eprop_iaf_adapt || m == RecurrentModel::eprop_iaf_psc_delta_adapt;
-}
-bool is_psc_delta(RecurrentModel m) {
-  return m == RecurrentModel::eprop_iaf_psc_delta || m == RecurrentModel::eprop_iaf_psc_delta_adapt;
-}
-
-// A duration in ms that the engine turns into steps: +inf allowed, finite values must fit the step range.
-void expect_duration(const CaseReader& rd, double ms, const std::string& field, bool strictly_positive, double h) {
-  rd.expect(strictly_positive ? ms > 0.0 : ms >= 0.0, field, strictly_positive ? "> 0" : ">= 0", ms);
-  rd.expect(std::isinf(ms) || ms / h <= kMaxFiniteSteps, field,
-            "\"inf\" or at most " + show(kMaxFiniteSteps) + " steps", ms);
-}
 
 // NEST's refractory_input is written with_refr_input by the v1 files (the C++ member name): accept both,
 // and refuse a file that gives both with different values.
@@ -360,39 +341,9 @@ void read_refractory_input(const CaseReader& rd, const Field& dict, RecurrentPar
   }
 }
 
-// The checks NEST's set_status makes (eprop.md §13), so that a file NEST would refuse is refused here.
-void validate_recurrent(const CaseReader& rd, const RecurrentParams& p, RecurrentModel model, const std::string& ptr,
-                        double h) {
-  const auto f = [&](std::string_view key) { return child(ptr, key); };
-  rd.expect(p.C_m > 0.0, f("C_m"), "> 0", p.C_m);
-  rd.expect(p.tau_m > 0.0, f("tau_m"), "> 0", p.tau_m);
-  expect_duration(rd, p.t_ref, f("t_ref"), false, h);
-  rd.expect(p.V_th >= p.V_min, f("V_th"), ">= V_min = " + show(p.V_min), p.V_th);
-  rd.expect(p.c_reg >= 0.0, f("c_reg"), ">= 0", p.c_reg);
-  rd.expect(p.f_target >= 0.0, f("f_target"), ">= 0", p.f_target);
-  rd.expect(p.kappa >= 0.0 && p.kappa <= 1.0, f("kappa"), "in [0, 1]", p.kappa);
-  rd.expect(p.kappa_reg >= 0.0 && p.kappa_reg <= 1.0, f("kappa_reg"), "in [0, 1]", p.kappa_reg);
-  rd.expect(p.surrogate_gradient_height > 0.0, f("surrogate_gradient_height"), "> 0", p.surrogate_gradient_height);
-  rd.expect(p.surrogate_gradient_width > 0.0, f("surrogate_gradient_width"), "> 0", p.surrogate_gradient_width);
-  expect_duration(rd, p.eprop_isi_trace_cutoff, f("eprop_isi_trace_cutoff"), false, h);
-  expect_duration(rd, p.flush_event_send_interval, f("flush_event_send_interval"), true, h);
-  expect_duration(rd, p.ignore_and_spike_offset, f("ignore_and_spike_offset"), false, h);
-  expect_duration(rd, p.ignore_and_spike_interval, f("ignore_and_spike_interval"), true, h);
-  if (is_adaptive(model)) {
-    rd.expect(p.adapt_tau > 0.0, f("adapt_tau"), "> 0", p.adapt_tau);
-    rd.expect(p.adapt_beta >= 0.0, f("adapt_beta"), ">= 0", p.adapt_beta);
-  }
-  if (is_psc_delta(model)) {
-    rd.expect(p.V_reset < p.V_th, f("V_reset"), "< V_th = " + show(p.V_th), p.V_reset);
-    rd.expect(p.V_reset >= p.V_min, f("V_reset"), ">= V_min = " + show(p.V_min), p.V_reset);
-  }
-}
-
-void validate_readout(const CaseReader& rd, const ReadoutParams& p, const std::string& ptr, double h) {
-  const auto f = [&](std::string_view key) { return child(ptr, key); };
-  rd.expect(p.C_m > 0.0, f("C_m"), "> 0", p.C_m);
-  rd.expect(p.tau_m > 0.0, f("tau_m"), "> 0", p.tau_m);
-  expect_duration(rd, p.eprop_isi_trace_cutoff, f("eprop_isi_trace_cutoff"), false, h);
+// The checks NEST's set_status makes (parameter_checks.hpp), reported at the parameter's field.
+void validate(const CaseReader& rd, const std::optional<ParameterProblem>& problem, const std::string& ptr) {
+  if (problem) rd.fail(child(ptr, problem->parameter), problem->problem);
 }
 
 std::uint32_t population_size(const CaseReader& rd, const Field& population) {
@@ -415,12 +366,12 @@ void read_populations(const CaseReader& rd, const Field& root, double h, Network
   if (auto f = rd.find(rec_params, "ignore_and_spike")) net.rec.ignore_and_spike = rd.boolean(*f);
   if (auto f = rd.find(rec_params, "surrogate_gradient_function"))
     net.rec.surrogate_gradient_function = rd.choice(*f, kSurrogateFunctions);
-  validate_recurrent(rd, net.rec, net.rec_model, rec_params.ptr, h);
+  validate(rd, check_recurrent(net.rec, net.rec_model, h), rec_params.ptr);
 
   rd.expect_literal(rd.at(out, "model"), "eprop_readout");
   const Field out_params = rd.at(out, "params");
   read_doubles(rd, out_params, net.out, kReadoutDoubles);
-  validate_readout(rd, net.out, out_params.ptr, h);
+  validate(rd, check_readout(net.out, h), out_params.ptr);
   // The input parrots keep their defaults (flush interval +inf, eprop.md §9): the format has no dict for them.
 }
 
