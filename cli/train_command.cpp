@@ -52,9 +52,11 @@ int run_train(const TrainOptions& o) {
                                    setup.loss.n_iter};
   Progress progress("train", setup.loss.n_iter);
   double best = INFINITY;
+  std::uint64_t total_spikes = 0;
   const actors::RunResult r = actors::run_network(
       setup.network, setup.n_steps, plan, o.run, [&](const actors::IterationReport& it, double elapsed) {
         best = std::min(best, it.loss);
+        total_spikes += it.rec_spikes;
         const double task_seconds = static_cast<double>(plan.steps_per_iteration()) * setup.network.resolution_ms / 1e3;
         const double rate_hz = static_cast<double>(it.rec_spikes) / std::max(1u, setup.network.n_rec) / task_seconds;
         nlohmann::ordered_json line{{"iteration", it.iteration + 1}, {"loss", it.loss},
@@ -63,7 +65,7 @@ int run_train(const TrainOptions& o) {
         metrics << line.dump() << '\n' << std::flush;  // one line per iteration, never lost
         char detail[128];
         std::snprintf(detail, sizeof detail, "loss %.5g (best %.5g) rate %.1f Hz %.1f spikes/s", it.loss, best,
-                      rate_hz, static_cast<double>(it.rec_spikes) / std::max(elapsed, 1e-9) * (it.iteration + 1));
+                      rate_hz, static_cast<double>(total_spikes) / std::max(elapsed, 1e-9));
         progress.update(it.iteration + 1, elapsed, detail);
       });
   progress.finish();
