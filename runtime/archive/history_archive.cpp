@@ -16,7 +16,9 @@ void HistoryArchive::append(Step t) {
   if (rows_ == capacity_) grow();
   ++rows_;
   const std::size_t s = slot(t);
-  for (std::size_t r = 0; r < fields_ * n_; ++r) buffer_[r * capacity_ + s] = 0.0;
+  for (std::size_t j = 0; j < n_; ++j) {
+    for (std::size_t f = 0; f < fields_; ++f) at(f, j, s) = 0.0;
+  }
 }
 
 void HistoryArchive::throw_missing(Step t, Step n) const {
@@ -36,9 +38,11 @@ void HistoryArchive::erase_before(Step t) {
 void HistoryArchive::grow() {
   const std::size_t new_capacity = std::max<std::size_t>(16, capacity_ * 2);
   std::vector<double> next(new_capacity * fields_ * n_);
-  for (std::size_t r = 0; r < fields_ * n_; ++r) {
+  for (std::size_t j = 0; j < n_; ++j) {
     for (std::size_t i = 0; i < rows_; ++i) {
-      next[r * new_capacity + i] = buffer_[r * capacity_ + ((head_ + i) & (capacity_ - 1))];
+      for (std::size_t f = 0; f < fields_; ++f) {
+        next[(j * new_capacity + i) * fields_ + f] = buffer_[(j * capacity_ + ((head_ + i) & (capacity_ - 1))) * fields_ + f];
+      }
     }
   }
   buffer_ = std::move(next);

@@ -1,10 +1,10 @@
 #pragma once
 // Archived history of one shard's neurons (spec §8, ARCHITECTURE.md §8).
 //
-// Every neuron keeps, per field (recurrent: ψ, L, fr_reg; readout: ε), a ring of the steps
-// [first_step, end_step), the same steps for all neurons of the shard. A synapse reads one neuron's
-// interval contiguously (ring(field, j)[slot(t) & mask] for consecutive t), which is what the e-prop
-// update does for each synapse (§9.3). Steps are dropped from the front once no pending e-prop update
+// Every neuron keeps a ring of the steps [first_step, end_step), the same steps for all neurons of the
+// shard, each step holding its fields (recurrent: ψ, L, fr_reg; readout: ε) side by side. A synapse
+// reads one neuron's interval as one contiguous stream (at(field, j, (slot(t) + m) & mask) for
+// consecutive m), which is what the e-prop update does for each synapse (§9.3). Steps are dropped from the front once no pending e-prop update
 // can read them (the shard decides when, see EpropSynapses::oldest_step_needed): the guarantee of
 // spec §11 at shard granularity. A write to a dropped step is a no-op, as in NEST.
 #include <cstddef>
@@ -39,9 +39,10 @@ class HistoryArchive {
   void append(Step t);
   bool contains(Step t) const { return t >= first_ && t < end_step(); }
 
-  // Ring access: ring(field, j)[(slot(t) + m) & mask()] is step t + m of neuron j.
-  const double* ring(std::size_t field, std::size_t j) const { return buffer_.data() + (field * n_ + j) * capacity_; }
-  double* ring(std::size_t field, std::size_t j) { return buffer_.data() + (field * n_ + j) * capacity_; }
+  // Ring access: at(field, j, (slot(t) + m) & mask()) is step t + m of neuron j; neuron(j)[q * fields() + field]
+  // is the same value for a reader that walks the ring itself.
+  double& at(std::size_t field, std::size_t j, std::size_t slot) { return buffer_[(j * capacity_ + slot) * fields_ + field]; }
+  const double* neuron(std::size_t j) const { return buffer_.data() + j * capacity_ * fields_; }
   std::size_t mask() const { return capacity_ - 1; }
   std::size_t slot(Step t) const { return (head_ + static_cast<std::size_t>(t - first_)) & (capacity_ - 1); }
 
@@ -51,7 +52,7 @@ class HistoryArchive {
   }
   // The value of a field at step t, or nullptr when that step was dropped or not yet written.
   double* find(std::size_t field, std::size_t j, Step t) {
-    return contains(t) ? ring(field, j) + slot(t) : nullptr;
+    return contains(t) ? &at(field, j, slot(t)) : nullptr;
   }
 
   // Drops every step before t.
@@ -63,7 +64,7 @@ class HistoryArchive {
 
   std::size_t n_;
   std::size_t fields_;
-  std::vector<double> buffer_;  // [field][neuron][slot]
+  std::vector<double> buffer_;  // [neuron][slot][field]
   std::size_t capacity_ = 0;    // slots per ring, a power of two
   std::size_t head_ = 0;        // slot of first_
   std::size_t rows_ = 0;

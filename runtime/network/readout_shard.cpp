@@ -77,7 +77,7 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
   const std::size_t row = step_offset * n;
   for (std::size_t k = 0; k < n; ++k) {  // phase C
     const ReadoutStep r = EpropReadout::update(k, input_[k], config_.constants, state_);
-    history_.ring(0, k)[slot] = r.eps;
+    history_.at(0, k, slot) = r.eps;
     out.errors.eps[row + k] = r.eps;
     out.readout_signal[row + k] = r.y * state_.learning_window[k];
     out.target_signal[row + k] = state_.target[k] * state_.learning_window[k];

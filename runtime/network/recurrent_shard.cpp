@@ -28,7 +28,7 @@ void update_neurons(Step t, std::uint32_t step_offset, const double* x, const Re
   for (std::size_t j = 0; j < n; ++j) {
     double psi = 0.0;
     const bool spike = Model::update(j, x[j], c, s, psi);
-    if constexpr (kArchive) history.ring(kPsi, j)[slot] = psi;
+    if constexpr (kArchive) history.at(kPsi, j, slot) = psi;
     s.z[j] = spike ? 1 : 0;
     if (spike) {
       out.events.push_back({step_offset, static_cast<std::uint32_t>(j), 1, EventKind::spike});
@@ -39,7 +39,7 @@ void update_neurons(Step t, std::uint32_t step_offset, const double* x, const Re
     }
     if constexpr (kArchive) {
       s.f_ema[j] = c.kappa_reg * s.f_ema[j] + one_minus_kappa_reg * static_cast<double>(s.z[j]) / c.h;
-      history.ring(kFiringRateReg, j)[slot] = c.c_reg * (s.f_ema[j] - f_target_per_step);
+      history.at(kFiringRateReg, j, slot) = c.c_reg * (s.f_ema[j] - f_target_per_step);
     }
   }
 }
@@ -95,7 +95,7 @@ void RecurrentShard::write_learning_signals(const PendingErrors& errors) {
   if (!history_.contains(t)) return;  // not yet recorded (t < 0) or dropped: no pending update reads it
   const std::size_t slot = history_.slot(t);
   for (const Feedback& f : feedback_) {
-    history_.ring(kLearningSignal, f.local_target)[slot] += f.weight * errors.eps[f.readout];
+    history_.at(kLearningSignal, f.local_target, slot) += f.weight * errors.eps[f.readout];
   }
 }
 

@@ -22,16 +22,12 @@ struct RecurrentTarget {
   Step cutoff() const { return c.cutoff; }
 
   struct Trace {
-    const double* psi;
-    const double* L;
-    const double* fr;
+    const double* history;  // the target neuron's ring: ψ, L, fr_reg of each step side by side
     double e_bar, e_bar_reg, eps_a;
   };
 
   Trace load(const SynapseRun& syn, std::size_t i) const {
-    const std::uint32_t j = syn.target[i];
-    return {history.ring(kPsi, j), history.ring(kLearningSignal, j), history.ring(kFiringRateReg, j), syn.e_bar[i],
-            syn.e_bar_reg[i], syn.eps_a ? syn.eps_a[i] : 0.0};
+    return {history.neuron(syn.target[i]), syn.e_bar[i], syn.e_bar_reg[i], syn.eps_a ? syn.eps_a[i] : 0.0};
   }
   void store(const Trace& t, const SynapseRun& syn, std::size_t i) const {
     syn.e_bar[i] = t.e_bar;
@@ -41,16 +37,17 @@ struct RecurrentTarget {
 
   // One history step (ring slot q) with presynaptic trace z_bar; returns Δg. Operand order is NEST's.
   double step(Trace& t, std::size_t q, double z_bar) const {
+    const double* h = t.history + q * kRecurrentFields;
     double e;
     if (c.adaptive()) {
-      e = t.psi[q] * (z_bar - c.beta * t.eps_a);
+      e = h[kPsi] * (z_bar - c.beta * t.eps_a);
       t.eps_a = c.P_a * t.eps_a + e;  // ε_a is updated after e
     } else {
-      e = t.psi[q] * z_bar;
+      e = h[kPsi] * z_bar;
     }
     t.e_bar = c.kappa * t.e_bar + e;  // spec §18: no (1 − κ) factor here
     t.e_bar_reg = c.kappa_reg * t.e_bar_reg + (1.0 - c.kappa_reg) * e;
-    return t.L[q] * t.e_bar + t.fr[q] * t.e_bar_reg;
+    return h[kLearningSignal] * t.e_bar + h[kFiringRateReg] * t.e_bar_reg;
   }
 
   void decay(Step steps, const SynapseRun& syn) const {
@@ -78,7 +75,7 @@ struct ReadoutTarget {
   struct Trace {
     const double* eps;
   };
-  Trace load(const SynapseRun& syn, std::size_t i) const { return {history.ring(0, syn.target[i])}; }
+  Trace load(const SynapseRun& syn, std::size_t i) const { return {history.neuron(syn.target[i])}; }
   void store(const Trace&, const SynapseRun&, std::size_t) const {}
   double step(Trace& t, std::size_t q, double z_bar) const { return t.eps[q] * z_bar; }
   void decay(Step, const SynapseRun&) const {}

@@ -259,11 +259,11 @@ class SynapseBench {
       const std::size_t q = archive_.slot(t);
       for (std::size_t j = 0; j < kNeurons; ++j) {
         if (setup_.kind == TargetKind::readout) {
-          archive_.ring(0, j)[q] = neuron_[j].eps[t];
+          archive_.at(0, j, q) = neuron_[j].eps[t];
         } else {
-          archive_.ring(eligo::kPsi, j)[q] = neuron_[j].psi[t];
-          archive_.ring(eligo::kLearningSignal, j)[q] = neuron_[j].L[t];
-          archive_.ring(eligo::kFiringRateReg, j)[q] = neuron_[j].fr[t];
+          archive_.at(eligo::kPsi, j, q) = neuron_[j].psi[t];
+          archive_.at(eligo::kLearningSignal, j, q) = neuron_[j].L[t];
+          archive_.at(eligo::kFiringRateReg, j, q) = neuron_[j].fr[t];
         }
       }
     }

@@ -33,7 +33,7 @@ using eligo::Step;
 // A value that identifies step t, neuron j, field f.
 double tag(Step t, std::size_t j, std::size_t f) { return static_cast<double>(t * 100 + j * 10 + f); }
 
-double& at(HistoryArchive& a, std::size_t field, std::size_t j, Step t) { return a.ring(field, j)[a.slot(t)]; }
+double& at(HistoryArchive& a, std::size_t field, std::size_t j, Step t) { return a.at(field, j, a.slot(t)); }
 
 void fill(HistoryArchive& a, Step t) {
   a.append(t);
