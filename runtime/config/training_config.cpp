@@ -60,6 +60,10 @@ constexpr std::int64_t kMaxPopulation = 100'000'000;
 // The task's input spikes and targets are stored step by step for the whole run (NetworkDescription),
 // so a longer task is refused rather than left to exhaust memory. 1e7 steps is 2.8 h at h = 1 ms.
 constexpr std::int64_t kMaxTaskSteps = 10'000'000;
+// The same storage, in entries (input spike steps plus target samples): about 4 GB at 16 bytes each.
+constexpr double kMaxTaskEntries = 2.5e8;
+// Synapses of one block: at about 50 bytes each, 1e9 synapses would need 50 GB.
+constexpr double kMaxBlockSynapses = 1e9;
 
 // ---------------------------------------------------------------------------------------------------
 // Formatting and reporting.
@@ -752,6 +756,17 @@ Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const st
   return ms_to_steps(ms, h);
 }
 
+double expected_synapses(const GeneratedConnections& g, std::uint32_t n_source, std::uint32_t n_target) {
+  const double s = n_source, t = n_target;
+  switch (g.rule) {
+    case ConnectionRule::all_to_all: return s * t;
+    case ConnectionRule::one_to_one: return t;
+    case ConnectionRule::fixed_indegree: return static_cast<double>(g.indegree) * t;
+    case ConnectionRule::pairwise_bernoulli: return g.probability * s * t;
+  }
+  return 0.0;
+}
+
 void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std::vector<PopulationRef>& pops, double h,
                       NetworkDescription& net) {
   std::string first_of[std::size(kBlocks)];  // field of the connection that filled each block
@@ -777,6 +792,11 @@ void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std:
     g.stream = static_cast<std::uint64_t>(i) + 1;
     const std::string problem = validate(g, src.size, tgt.size, src.name == tgt.name);
     if (!problem.empty()) r.fail(path, problem);
+    const double synapses = expected_synapses(g, src.size, tgt.size);
+    if (synapses > kMaxBlockSynapses) {
+      r.fail(path, "would create about " + show(synapses) + " synapses, more than " + show(kMaxBlockSynapses) +
+                       " fit in any machine's memory at about 50 bytes each");
+    }
     net.*block->slot = g;
   }
   for (std::size_t b = 0; b < std::size(kBlocks); ++b) {
@@ -864,9 +884,19 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
 
   TaskTiming timing;
   switch (choose(r, "task.kind", c.task().kind(), kTaskKinds)) {
-    case TaskKind::sine_wave:
-      timing = make_sine_wave_task(net, read_sine_wave(r, c.task(), iterations, s.seed, net.resolution_ms));
+    case TaskKind::sine_wave: {
+      const SineWaveTaskParams task = read_sine_wave(r, c.task(), iterations, s.seed, net.resolution_ms);
+      // The task is stored step by step for the whole run: refuse what would exhaust memory.
+      const double steps = static_cast<double>(task.sequence) * static_cast<double>(task.iterations);
+      const double entries = steps * (net.n_in * task.input_rate_hz * net.resolution_ms / 1000.0 + net.n_out);
+      if (entries > kMaxTaskEntries) {
+        r.fail("task", "would store about " + show(std::round(entries)) + " input spikes and target samples (" +
+                           show(std::round(entries * 16 / 1e9)) + " GB); lower training.iterations, " +
+                           "task.sequence_steps, task.input_rate_hz or the input and readout sizes");
+      }
+      timing = make_sine_wave_task(net, task);
       break;
+    }
   }
   s.n_steps = timing.n_steps;
   s.loss = timing.loss;
