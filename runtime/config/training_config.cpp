@@ -37,19 +37,6 @@ namespace eligo {
 
 namespace {
 
-std::string error_message(const std::filesystem::path& file, const std::string& field, const std::string& problem) {
-  std::string m = file.string() + ": ";
-  if (!field.empty()) m += "field " + field + ": ";
-  return m + problem;
-}
-
-}  // namespace
-
-ConfigError::ConfigError(const std::filesystem::path& file, const std::string& field, const std::string& problem)
-    : std::runtime_error(error_message(file, field, problem)), field_(field) {}
-
-namespace {
-
 namespace fs = std::filesystem;
 namespace pb = ::eligo::config;
 using json = nlohmann::json;

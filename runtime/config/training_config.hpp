@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "runtime/core/file_field_error.hpp"
 #include "runtime/data/reference_case.hpp"
 #include "runtime/network/network_description.hpp"
 
@@ -22,13 +23,9 @@ struct TrainingSetup {
 
 // Every problem with a config file: the message names the file, the field and the problem, e.g.
 // "examples/sine.yaml: field populations[1].params.tau_m: must be > 0 (got -3)".
-class ConfigError : public std::runtime_error {
+class ConfigError : public FileFieldError {
  public:
-  ConfigError(const std::filesystem::path& file, const std::string& field, const std::string& problem);
-  const std::string& field() const { return field_; }
-
- private:
-  std::string field_;
+  using FileFieldError::FileFieldError;
 };
 
 struct ConfigOverrides {

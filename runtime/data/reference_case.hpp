@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/core/file_field_error.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {
@@ -30,13 +31,9 @@ struct ReferenceCase {
 
 // Every problem with a case file: the message names the file and the field (JSON pointer style,
 // e.g. "/populations/rec/params/tau_m") and says what was expected.
-class CaseFileError : public std::runtime_error {
+class CaseFileError : public FileFieldError {
  public:
-  CaseFileError(const std::filesystem::path& file, const std::string& field, const std::string& problem);
-  const std::string& field() const { return field_; }
-
- private:
-  std::string field_;
+  using FileFieldError::FileFieldError;
 };
 
 ReferenceCase load_reference_case(const std::filesystem::path& file);
