@@ -13,21 +13,31 @@
 
 namespace eligo {
 
+// The membrane part shared with the adaptive variant: refractory countdown and integration.
+inline double iaf_integrate(std::size_t j, double x, const RecurrentConstants& c, RecurrentState& s) {
+  if (s.r[j] > 0) --s.r[j];
+  const double v = c.P_i * s.i_in[j] + x + c.P_v * s.v[j];  // exactly this operand order (spec §14.8)
+  return std::max(v, c.V_min);
+}
+
+// Spike test against `threshold` and reset by subtracting V_th; stores v and the next step's current.
+inline bool iaf_fire(std::size_t j, double v, double threshold, const RecurrentConstants& c, RecurrentState& s) {
+  const bool spike = v >= threshold && s.r[j] == 0;
+  if (spike) {
+    v -= c.V_th;
+    s.r[j] = c.n_ref;
+  }
+  s.v[j] = v;
+  s.i_in[j] = c.I_e;
+  return spike;
+}
+
 struct EpropIaf {
   // Updates neuron j for one step; returns true on a spike and stores ψ.
   static bool update(std::size_t j, double x, const RecurrentConstants& c, RecurrentState& s, double& psi) {
-    if (s.r[j] > 0) --s.r[j];
-    double v = c.P_i * s.i_in[j] + x + c.P_v * s.v[j];  // exactly this operand order (spec §14.8)
-    v = std::max(v, c.V_min);
+    const double v = iaf_integrate(j, x, c, s);
     psi = c.surrogate(s.r[j], v, c.V_th);
-    const bool spike = v >= c.V_th && s.r[j] == 0;
-    if (spike) {
-      v -= c.V_th;
-      s.r[j] = c.n_ref;
-    }
-    s.v[j] = v;
-    s.i_in[j] = c.I_e;
-    return spike;
+    return iaf_fire(j, v, c.V_th, c, s);
   }
 };
 

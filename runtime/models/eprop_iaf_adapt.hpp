@@ -10,26 +10,17 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "runtime/models/recurrent_state.hpp"
+#include "runtime/models/eprop_iaf.hpp"
 
 namespace eligo {
 
 struct EpropIafAdapt {
   static bool update(std::size_t j, double x, const RecurrentConstants& c, RecurrentState& s, double& psi) {
-    if (s.r[j] > 0) --s.r[j];
-    double v = c.P_i * s.i_in[j] + x + c.P_v * s.v[j];
-    v = std::max(v, c.V_min);
+    const double v = iaf_integrate(j, x, c, s);
     s.a[j] = c.P_a * s.a[j] + static_cast<double>(s.z[j]);
     s.v_th_adapt[j] = c.V_th + c.beta * s.a[j];
     psi = c.surrogate(s.r[j], v, s.v_th_adapt[j]);
-    const bool spike = v >= s.v_th_adapt[j] && s.r[j] == 0;
-    if (spike) {
-      v -= c.V_th;
-      s.r[j] = c.n_ref;
-    }
-    s.v[j] = v;
-    s.i_in[j] = c.I_e;
-    return spike;
+    return iaf_fire(j, v, s.v_th_adapt[j], c, s);  // resets by V_th, not V_th_adapt
   }
 };
 

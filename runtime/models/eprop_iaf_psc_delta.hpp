@@ -33,17 +33,22 @@ inline bool psc_delta_integrate(std::size_t j, double x, const RecurrentConstant
   return false;
 }
 
+// Spike test against `threshold` (no refractoriness test) and reset to V_reset.
+inline bool psc_delta_fire(std::size_t j, double threshold, const RecurrentConstants& c, RecurrentState& s) {
+  const bool spike = s.v[j] >= threshold;
+  if (spike) {
+    s.r[j] = c.n_ref;
+    s.v[j] = c.V_reset;
+  }
+  s.i_in[j] = 0.0;  // I_t only: I_e is added inside the integration
+  return spike;
+}
+
 struct EpropIafPscDelta {
   static bool update(std::size_t j, double x, const RecurrentConstants& c, RecurrentState& s, double& psi) {
     psc_delta_integrate(j, x, c, s);
     psi = c.surrogate(s.r[j], s.v[j], c.V_th);
-    const bool spike = s.v[j] >= c.V_th;
-    if (spike) {
-      s.r[j] = c.n_ref;
-      s.v[j] = c.V_reset;
-    }
-    s.i_in[j] = 0.0;
-    return spike;
+    return psc_delta_fire(j, c.V_th, c, s);
   }
 };
 

@@ -18,13 +18,7 @@ struct EpropIafPscDeltaAdapt {
       s.v_th_adapt[j] = c.V_th + c.beta * s.a[j];
     }
     psi = c.surrogate(s.r[j], s.v[j], s.v_th_adapt[j]);
-    const bool spike = s.v[j] >= s.v_th_adapt[j];
-    if (spike) {
-      s.r[j] = c.n_ref;
-      s.v[j] = c.V_reset;
-    }
-    s.i_in[j] = 0.0;
-    return spike;
+    return psc_delta_fire(j, s.v_th_adapt[j], c, s);
   }
 };
 
