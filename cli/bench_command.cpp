@@ -90,7 +90,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seconds", o->seconds, "Task length in simulated seconds (overrides --iterations)")->check(CLI::PositiveNumber);
   cmd->add_option("--seed", o->params.seed, "Seed")->capture_default_str();
   cmd->add_option("--threads", o->run.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--shards", o->run.shards, "Recurrent shards (default: 8 per thread; smaller shards balance the threads better)");
+  cmd->add_option("--shards", o->run.shards, "Recurrent shards (default 16 whatever --threads, so that thread counts compare the same partition)");
   cmd->add_option("--plasticity", o->plasticity, "on or off")->capture_default_str()->check(CLI::IsMember({"on", "off"}));
   const std::map<std::string, OptimizerType> optimizers{{"gd", OptimizerType::gradient_descent},
                                                         {"gradient_descent", OptimizerType::gradient_descent},
@@ -98,7 +98,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--optimizer", o->params.optimizer, "gd or adam")
       ->transform(CLI::CheckedTransformer(optimizers, CLI::ignore_case));
   cmd->callback([o, cmd, &exit_code] {
-    if (cmd->count("--shards") == 0) o->run.shards = 8 * o->run.threads;
+    if (cmd->count("--shards") == 0) o->run.shards = 16;
     exit_code = run_bench(*o);
   });
 }
