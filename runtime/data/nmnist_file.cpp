@@ -1,0 +1,85 @@
+#include "runtime/data/nmnist_file.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+namespace eligo {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::uint32_t kMaxTime = (1u << 23) - 1;
+
+std::string event_field(std::size_t index) { return "event " + std::to_string(index); }
+
+}  // namespace
+
+std::vector<NmnistEvent> read_nmnist_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw DataFileError(file, "", "cannot open the file");
+  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() % 5 != 0) {
+    throw DataFileError(file, "", "truncated: " + std::to_string(bytes.size()) +
+                                      " bytes is not a whole number of 5-byte events");
+  }
+  std::vector<NmnistEvent> events(bytes.size() / 5);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const unsigned char* b = &bytes[i * 5];
+    NmnistEvent& e = events[i];
+    e.x = b[0];
+    e.y = b[1];
+    e.on = (b[2] & 0x80) != 0;
+    e.time_us = (static_cast<std::uint32_t>(b[2] & 0x7f) << 16) | (static_cast<std::uint32_t>(b[3]) << 8) | b[4];
+    if (e.x >= kNmnistSide || e.y >= kNmnistSide) {
+      throw DataFileError(file, event_field(i),
+                          "pixel (" + std::to_string(e.x) + ", " + std::to_string(e.y) + ") is outside 34 × 34");
+    }
+    if (i > 0 && e.time_us < events[i - 1].time_us) {
+      throw DataFileError(file, event_field(i),
+                          "timestamp " + std::to_string(e.time_us) + " µs goes back from " +
+                              std::to_string(events[i - 1].time_us) + " µs");
+    }
+  }
+  return events;
+}
+
+void write_nmnist_file(const fs::path& file, const std::vector<NmnistEvent>& events) {
+  std::vector<unsigned char> bytes;
+  bytes.reserve(events.size() * 5);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const NmnistEvent& e = events[i];
+    if (e.x >= kNmnistSide || e.y >= kNmnistSide || e.time_us > kMaxTime ||
+        (i > 0 && e.time_us < events[i - 1].time_us)) {
+      throw DataFileError(file, event_field(i), "not a valid N-MNIST event (34 × 34, 23-bit µs, ascending)");
+    }
+    bytes.push_back(e.x);
+    bytes.push_back(e.y);
+    bytes.push_back(static_cast<unsigned char>((e.on ? 0x80 : 0) | ((e.time_us >> 16) & 0x7f)));
+    bytes.push_back(static_cast<unsigned char>((e.time_us >> 8) & 0xff));
+    bytes.push_back(static_cast<unsigned char>(e.time_us & 0xff));
+  }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw DataFileError(file, "", "cannot write the file");
+}
+
+std::vector<NmnistSampleFile> list_nmnist_split(const fs::path& root, const std::string& split) {
+  const fs::path dir = root / split;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw DataFileError(dir, "", "missing folder (expected " + split + "/<digit>/*.bin)");
+  std::vector<NmnistSampleFile> samples;
+  for (int digit = 0; digit <= 9; ++digit) {
+    const fs::path digit_dir = dir / std::to_string(digit);
+    if (!fs::is_directory(digit_dir, ec)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(digit_dir, ec)) {
+      if (entry.path().extension() == ".bin") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) samples.push_back({f, digit});
+  }
+  if (samples.empty()) throw DataFileError(dir, "", "no <digit>/*.bin sample files");
+  return samples;
+}
+
+}  // namespace eligo
