@@ -64,34 +64,19 @@ std::string member(const std::string& path, std::string_view key) {
 }
 std::string element(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
 
-class Reporter {
+class Reporter : public FieldReporter<ConfigError> {
  public:
-  explicit Reporter(fs::path file) : file_(std::move(file)) {}
-  const fs::path& file() const { return file_; }
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw ConfigError(file_, field, problem);
-  }
-  // "must be <expectation> (got <x>)" unless ok. Write ok as the positive condition so NaN fails it.
-  void expect(bool ok, const std::string& field, const std::string& expectation, double got) const {
-    if (!ok) fail(field, "must be " + expectation + " (got " + show(got) + ")");
-  }
+  using FieldReporter::FieldReporter;
   std::int64_t integer(std::int64_t x, const std::string& field, std::int64_t lo, std::int64_t hi) const {
     if (x < lo || x > hi)
       fail(field,
            "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (got " + std::to_string(x) + ")");
     return x;
   }
-
- private:
-  fs::path file_;
 };
 
 template <class E>
-struct Choice {
-  std::string_view name;
-  E value;
-};
+using Choice = NamedValue<E>;
 
 template <class E, std::size_t N>
 E choose(const Reporter& r, const std::string& field, const std::string& s, const Choice<E> (&options)[N]) {
@@ -356,13 +341,6 @@ const char* role_name(Role role) {
   return "?";
 }
 
-constexpr Choice<SurrogateFunction> kSurrogateFunctions[] = {
-    {"piecewise_linear", SurrogateFunction::piecewise_linear},
-    {"exponential", SurrogateFunction::exponential},
-    {"fast_sigmoid_derivative", SurrogateFunction::fast_sigmoid_derivative},
-    {"arctan_derivative", SurrogateFunction::arctan_derivative},
-};
-
 // Which recurrent models have a parameter (NEST refuses a parameter its model does not have).
 constexpr unsigned model_bit(RecurrentModel m) { return 1u << static_cast<unsigned>(m); }
 constexpr unsigned kAnyModel = 0;
@@ -487,7 +465,7 @@ void read_params(const Reporter& r, const google::protobuf::Struct& dict, const 
                    },
                    [&](SurrogateFunction P::*m) {
                      if (v.kind_case() != Value::kStringValue) r.fail(field, "must be a string (got " + show(v) + ")");
-                     params.*m = choose(r, field, v.string_value(), kSurrogateFunctions);
+                     params.*m = choose(r, field, v.string_value(), kSurrogateFunctionNames);
                    },
                },
                spec->member);
@@ -570,17 +548,12 @@ std::vector<PopulationRef> read_populations(const Reporter& r, const pb::Trainin
 // ---------------------------------------------------------------------------------------------------
 // Stage 3b: optimizer (spec §10). Absent fields keep NEST's defaults (OptimizerParams).
 
-constexpr Choice<OptimizerType> kOptimizerTypes[] = {
-    {"gradient_descent", OptimizerType::gradient_descent},
-    {"adam", OptimizerType::adam},
-};
-
 OptimizerParams read_optimizer(const Reporter& r, const pb::TrainingConfig& c) {
   OptimizerParams p;
   const pb::Optimizer& o = c.optimizer();
   const std::string path = "optimizer";
   const auto f = [&](std::string_view key) { return member(path, key); };
-  if (!o.type().empty()) p.type = choose(r, f("type"), o.type(), kOptimizerTypes);
+  if (!o.type().empty()) p.type = choose(r, f("type"), o.type(), kOptimizerTypeNames);
   if (o.has_batch_size()) p.batch_size = r.integer(o.batch_size(), f("batch_size"), 1, INT64_MAX);
   if (o.has_optimize_each_step()) p.optimize_each_step = o.optimize_each_step();
   const bool adam = p.type == OptimizerType::adam;

@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "runtime/core/format_number.hpp"
 
 namespace eligo {
 
@@ -16,6 +19,25 @@ class FileFieldError : public std::runtime_error {
 
  private:
   std::string field_;
+};
+
+// Raises Error(file, field, problem) for one input file; the loaders' readers build on it.
+template <class Error>
+class FieldReporter {
+ public:
+  explicit FieldReporter(std::filesystem::path file) : file_(std::move(file)) {}
+  const std::filesystem::path& file() const { return file_; }
+
+  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
+    throw Error(file_, field, problem);
+  }
+  // "must be <expectation> (got <x>)" unless ok. Write ok as the positive condition so NaN fails it.
+  void expect(bool ok, const std::string& field, const std::string& expectation, double got) const {
+    if (!ok) fail(field, "must be " + expectation + " (got " + format_number(got) + ")");
+  }
+
+ private:
+  std::filesystem::path file_;
 };
 
 }  // namespace eligo

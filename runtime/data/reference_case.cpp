@@ -72,25 +72,11 @@ struct Field {
 };
 
 template <class E>
-struct Choice {
-  std::string_view name;
-  E value;
-};
+using Choice = NamedValue<E>;
 
-class CaseReader {
+class CaseReader : public FieldReporter<CaseFileError> {
  public:
-  explicit CaseReader(fs::path file) : file_(std::move(file)) {}
-
-  const fs::path& file() const { return file_; }
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw CaseFileError(file_, field, problem);
-  }
-
-  // "must be <expectation> (got <x>)" unless ok.
-  void expect(bool ok, const std::string& field, const std::string& expectation, double got) const {
-    if (!ok) fail(field, "must be " + expectation + " (got " + show(got) + ")");
-  }
+  using FieldReporter::FieldReporter;
 
   // --- structure
 
@@ -242,31 +228,10 @@ class CaseReader {
     if (x < lo || x > hi) return std::nullopt;
     return x;
   }
-
-  fs::path file_;
 };
 
 // ---------------------------------------------------------------------------------------------------
 // Populations and their parameters.
-
-constexpr Choice<RecurrentModel> kRecurrentModels[] = {
-    {"eprop_iaf", RecurrentModel::eprop_iaf},
-    {"eprop_iaf_adapt", RecurrentModel::eprop_iaf_adapt},
-    {"eprop_iaf_psc_delta", RecurrentModel::eprop_iaf_psc_delta},
-    {"eprop_iaf_psc_delta_adapt", RecurrentModel::eprop_iaf_psc_delta_adapt},
-};
-
-constexpr Choice<SurrogateFunction> kSurrogateFunctions[] = {
-    {"piecewise_linear", SurrogateFunction::piecewise_linear},
-    {"exponential", SurrogateFunction::exponential},
-    {"fast_sigmoid_derivative", SurrogateFunction::fast_sigmoid_derivative},
-    {"arctan_derivative", SurrogateFunction::arctan_derivative},
-};
-
-constexpr Choice<OptimizerType> kOptimizerTypes[] = {
-    {"gradient_descent", OptimizerType::gradient_descent},
-    {"adam", OptimizerType::adam},
-};
 
 template <class Params>
 using DoubleMember = std::pair<std::string_view, double Params::*>;
@@ -346,13 +311,13 @@ void read_populations(const CaseReader& rd, const Field& root, double h, Network
   net.n_rec = population_size(rd, rec);
   net.n_out = population_size(rd, out);
 
-  net.rec_model = rd.choice(rd.at(rec, "model"), kRecurrentModels);
+  net.rec_model = rd.choice(rd.at(rec, "model"), kRecurrentModelNames);
   const Field rec_params = rd.at(rec, "params");  // the effective parameters: "Run from this dict"
   read_doubles(rd, rec_params, net.rec, kRecurrentDoubles);
   read_refractory_input(rd, rec_params, net.rec);
   if (auto f = rd.find(rec_params, "ignore_and_spike")) net.rec.ignore_and_spike = rd.boolean(*f);
   if (auto f = rd.find(rec_params, "surrogate_gradient_function"))
-    net.rec.surrogate_gradient_function = rd.choice(*f, kSurrogateFunctions);
+    net.rec.surrogate_gradient_function = rd.choice(*f, kSurrogateFunctionNames);
   validate(rd, check_recurrent(net.rec, net.rec_model, h), rec_params.ptr);
 
   rd.expect_literal(rd.at(out, "model"), "eprop_readout");
@@ -368,7 +333,7 @@ void read_populations(const CaseReader& rd, const Field& root, double h, Network
 OptimizerParams read_optimizer(const CaseReader& rd, const Field& root) {
   const Field opt = rd.at(root, "optimizer");
   OptimizerParams p;
-  if (auto f = rd.find(opt, "type")) p.type = rd.choice(*f, kOptimizerTypes);
+  if (auto f = rd.find(opt, "type")) p.type = rd.choice(*f, kOptimizerTypeNames);
   if (auto f = rd.find(opt, "batch_size")) p.batch_size = rd.integer(*f, 1, INT64_MAX);
   if (auto f = rd.find(opt, "optimize_each_step")) p.optimize_each_step = rd.boolean(*f);
   const std::pair<std::string_view, double*> numbers[] = {{"eta", &p.eta},       {"Wmin", &p.Wmin},

@@ -13,10 +13,7 @@ void InputShard::finalize() { std::sort(arrivals_.begin(), arrivals_.end()); }
 
 SliceOutput InputShard::advance(const SliceInput& in) {
   SliceOutput out;
-  out.spikes.slice = in.slice;
-  out.spikes.first_step = in.first_step;
-  out.spikes.sender_shard = config_.placement.shard_id;
-  out.spikes.sender_first_gid = config_.placement.first_gid;
+  out.spikes = start_batch(config_.placement, in);
   for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
     const auto offset = static_cast<std::uint32_t>(t - in.first_step);
     while (cursor_ < arrivals_.size() && arrivals_[cursor_].step < t) ++cursor_;

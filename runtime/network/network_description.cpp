@@ -1,29 +1,20 @@
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {
+namespace {
 
-const char* to_string(RecurrentModel m) {
-  switch (m) {
-    case RecurrentModel::eprop_iaf: return "eprop_iaf";
-    case RecurrentModel::eprop_iaf_adapt: return "eprop_iaf_adapt";
-    case RecurrentModel::eprop_iaf_psc_delta: return "eprop_iaf_psc_delta";
-    case RecurrentModel::eprop_iaf_psc_delta_adapt: return "eprop_iaf_psc_delta_adapt";
+template <class E, std::size_t N>
+const char* name_in(const NamedValue<E> (&table)[N], E value) {
+  for (const auto& entry : table) {
+    if (entry.value == value) return entry.name.data();  // the tables hold string literals
   }
   return "?";
 }
 
-const char* to_string(SurrogateFunction f) {
-  switch (f) {
-    case SurrogateFunction::piecewise_linear: return "piecewise_linear";
-    case SurrogateFunction::exponential: return "exponential";
-    case SurrogateFunction::fast_sigmoid_derivative: return "fast_sigmoid_derivative";
-    case SurrogateFunction::arctan_derivative: return "arctan_derivative";
-  }
-  return "?";
-}
+}  // namespace
 
-const char* to_string(OptimizerType t) {
-  return t == OptimizerType::adam ? "adam" : "gradient_descent";
-}
+const char* to_string(RecurrentModel m) { return name_in(kRecurrentModelNames, m); }
+const char* to_string(SurrogateFunction f) { return name_in(kSurrogateFunctionNames, f); }
+const char* to_string(OptimizerType t) { return name_in(kOptimizerTypeNames, t); }
 
 }  // namespace eligo

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/core/time.hpp"
@@ -130,6 +131,30 @@ struct NetworkDescription {
   std::vector<ForcedSpikeGenerator> forced_spikes;
   std::vector<StepSignal> targets;  // [n_out]
   StepSignal learning_window;
+};
+
+// The names users write (NEST's), one table per enum, used by every loader and by to_string.
+template <class E>
+struct NamedValue {
+  std::string_view name;
+  E value;
+};
+
+inline constexpr NamedValue<RecurrentModel> kRecurrentModelNames[] = {
+    {"eprop_iaf", RecurrentModel::eprop_iaf},
+    {"eprop_iaf_adapt", RecurrentModel::eprop_iaf_adapt},
+    {"eprop_iaf_psc_delta", RecurrentModel::eprop_iaf_psc_delta},
+    {"eprop_iaf_psc_delta_adapt", RecurrentModel::eprop_iaf_psc_delta_adapt},
+};
+inline constexpr NamedValue<SurrogateFunction> kSurrogateFunctionNames[] = {
+    {"piecewise_linear", SurrogateFunction::piecewise_linear},
+    {"exponential", SurrogateFunction::exponential},
+    {"fast_sigmoid_derivative", SurrogateFunction::fast_sigmoid_derivative},
+    {"arctan_derivative", SurrogateFunction::arctan_derivative},
+};
+inline constexpr NamedValue<OptimizerType> kOptimizerTypeNames[] = {
+    {"gradient_descent", OptimizerType::gradient_descent},
+    {"adam", OptimizerType::adam},
 };
 
 const char* to_string(RecurrentModel m);

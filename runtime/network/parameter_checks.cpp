@@ -1,6 +1,5 @@
 #include "runtime/network/parameter_checks.hpp"
 
-#include <charconv>
 #include <cmath>
 
 namespace eligo {
@@ -38,12 +37,6 @@ bool is_psc_delta(RecurrentModel m) {
 }
 
 }  // namespace
-
-std::string format_number(double x) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, res.ptr);
-}
 
 std::optional<ParameterProblem> check_recurrent(const RecurrentParams& p, RecurrentModel model, double h) {
   Rules r;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "runtime/core/format_number.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {
@@ -14,8 +15,6 @@ struct ParameterProblem {
   std::string problem;
 };
 
-// The shortest text that reads back as the same double ("-30", "0.03", "inf").
-std::string format_number(double x);
 
 // Largest finite step count accepted: far beyond any run, and ms/h stays an exact integer in a double.
 inline constexpr double kMaxFiniteSteps = 1e15;

@@ -38,10 +38,7 @@ SliceOutput ReadoutShard::advance(const SliceInput& in) {
   for (const SpikeBatch* b : in.spikes) inbound_.add(*b, config_.delay_from_rec);
   const std::size_t n = state_.size();
   SliceOutput out;
-  out.spikes.slice = in.slice;
-  out.spikes.first_step = in.first_step;
-  out.spikes.sender_shard = config_.placement.shard_id;
-  out.spikes.sender_first_gid = config_.placement.first_gid;
+  out.spikes = start_batch(config_.placement, in);
   out.errors.slice = in.slice;
   out.errors.first_step = in.first_step;
   out.errors.n_readouts = static_cast<std::uint32_t>(n);

@@ -67,4 +67,14 @@ struct ShardPlacement {
   std::uint64_t first_gid = 0;     // global id = population offset + index (input < rec < out)
 };
 
+// The outbound batch of a slice, before any event: who sent it and which steps it covers.
+inline SpikeBatch start_batch(const ShardPlacement& p, const SliceInput& in) {
+  SpikeBatch b;
+  b.slice = in.slice;
+  b.first_step = in.first_step;
+  b.sender_shard = p.shard_id;
+  b.sender_first_gid = p.first_gid;
+  return b;
+}
+
 }  // namespace eligo

@@ -1,6 +1,6 @@
 #include "runtime/verification/case_runner.hpp"
 
-#include <chrono>
+#include <algorithm>
 
 #include "runtime/losses/regression_loss.hpp"
 #include "runtime/network/sequential_driver.hpp"
@@ -8,9 +8,7 @@
 
 namespace eligo {
 
-CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& partition,
-                              const std::function<void(Step, Step)>& on_step) {
-  const auto start = std::chrono::steady_clock::now();
+CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& partition) {
   BuiltNetwork network = build_network(c.network, partition);
   SequentialDriver driver(network, c.n_steps);
   RecordedSignals recorded;
@@ -30,7 +28,6 @@ CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& pa
     std::size_t entries = 0;
     for (const auto& shard : network.shards) entries += shard->counters().history_entries;
     result.history_entries_max = std::max(result.history_entries_max, entries);
-    if (on_step) on_step(first + static_cast<Step>(out.errors.n_steps) - 1, c.n_steps);
   }
   result.loss = regression_loss(recorded, c.loss.n_iter, c.loss.group_size, c.loss.sequence);
   result.comparison = compare_losses(result.loss, c.loss_reference);
@@ -38,10 +35,8 @@ CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& pa
     const ShardCounters k = shard->counters();
     if (shard->role() == ShardRole::recurrent) result.rec_spikes += k.spikes_emitted;
     result.synaptic_events += k.synaptic_events;
-    result.history_entries_end += k.history_entries;
   }
   result.weights_digest = weights_digest(network);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

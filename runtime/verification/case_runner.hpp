@@ -2,7 +2,6 @@
 // Runs one NEST reference case through the shards on the calling thread (SequentialDriver) and compares
 // its losses with NEST's. `eligo verify` runs the same shards through the actors; tests use both.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,12 +18,8 @@ struct CaseResult {
   std::uint64_t rec_spikes = 0;
   std::uint64_t synaptic_events = 0;
   std::size_t history_entries_max = 0;  // largest archive (all shards together) seen at any step
-  std::size_t history_entries_end = 0;
-  double seconds = 0.0;
 };
 
-// on_step(step, n_steps) is called after every simulated step (progress display).
-CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& partition = {},
-                              const std::function<void(Step, Step)>& on_step = {});
+CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& partition = {});
 
 }  // namespace eligo

@@ -29,6 +29,10 @@ RunOptions options(std::uint32_t threads, std::uint32_t shards) {
   return o;
 }
 
+eligo::actors::RunResult run(const eligo::BenchmarkNetwork& b, std::uint32_t threads, std::uint32_t shards) {
+  return eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(threads, shards));
+}
+
 // A shard that fails in a chosen slice, standing in for any error an actor meets after start-up.
 class FailingShard final : public eligo::Shard {
  public:
@@ -55,13 +59,12 @@ TEST_CASE("a 1000-neuron plastic network trains to the same weights digest at an
   p.n_rec = 1000;
   p.iterations = 2;
   const eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
-  const auto reference = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  const auto reference = run(b, 1, 1);
   REQUIRE(reference.iterations.size() == 2);
   REQUIRE(reference.rec_spikes > 1000);  // the network is active, so the digest says something
   for (auto [threads, shards] : {std::pair{2u, 3u}, std::pair{2u, 8u}}) {
     INFO(threads << " threads, " << shards << " shards");
-    const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss),
-                                              options(threads, shards));
+    const auto r = run(b, threads, shards);
     CHECK(r.weights_digest == reference.weights_digest);
     CHECK(r.iterations.back().loss == reference.iterations.back().loss);
   }
@@ -85,8 +88,8 @@ TEST_CASE("every NEST case gives through the actors the losses and weights of th
 }
 
 TEST_CASE("a shard that receives nothing for many slices does not stall the run", "[actors]") {
-  // Inputs are silent for the whole run and recurrent neurons 0–9 have no incoming synapse at all:
-  // their shard hears only empty batches, slice after slice.
+  // Inputs are silent for the whole run and the final forced spike is removed, so no neuron ever
+  // spikes: every shard hears only empty batches, slice after slice.
   eligo::BenchmarkParams p;
   p.n_rec = 40;
   p.indegree = 5;
@@ -94,7 +97,7 @@ TEST_CASE("a shard that receives nothing for many slices does not stall the run"
   p.sequence = 300;
   eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
   b.network.forced_spikes.clear();
-  const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 4));
+  const auto r = run(b, 2, 4);
   CHECK(r.iterations.size() == 1);
   CHECK(r.rec_spikes == 0);
   CHECK(r.input_spikes == 0);
@@ -130,7 +133,7 @@ TEST_CASE("a network with delays of 3 steps gives the same digest whatever the s
   p.sequence = 400;
   p.iterations = 2;
   eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
-  const auto one_step = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  const auto one_step = run(b, 1, 1);
   b.network.in_rec_delay = b.network.rec_rec_delay = b.network.rec_out_delay = b.network.feedback_delay = 3;
 
   // The shards stepped by hand, in slices of 3 steps.
@@ -141,14 +144,13 @@ TEST_CASE("a network with delays of 3 steps gives the same digest whatever the s
   }
   const std::string by_hand = eligo::weights_digest(built);
 
-  const auto reference = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  const auto reference = run(b, 1, 1);
   REQUIRE(reference.rec_spikes > 0);
   CHECK(reference.weights_digest == by_hand);
   CHECK(reference.weights_digest != one_step.weights_digest);  // the delays do change the dynamics
   for (auto [threads, shards] : {std::pair{2u, 3u}, std::pair{2u, 7u}}) {
     INFO(threads << " threads, " << shards << " shards");
-    const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss),
-                                              options(threads, shards));
+    const auto r = run(b, threads, shards);
     CHECK(r.weights_digest == reference.weights_digest);
     CHECK(r.iterations.back().loss == reference.iterations.back().loss);
   }
@@ -173,9 +175,9 @@ TEST_CASE("mixed delays wait several slices and still give the same digest at an
   b.network.rec_rec_delay = 2;
   b.network.rec_out_delay = 4;
   b.network.feedback_delay = 1;  // d_min = 1: spikes wait in the target's queue for 2–4 slices
-  const auto reference = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(1, 1));
+  const auto reference = run(b, 1, 1);
   REQUIRE(reference.rec_spikes > 0);
-  const auto split = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 5));
+  const auto split = run(b, 2, 5);
   CHECK(split.weights_digest == reference.weights_digest);
 }
 
@@ -187,7 +189,7 @@ TEST_CASE("without plasticity the benchmark network spikes but keeps its weights
   p.plastic = false;
   const eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
   const std::string initial = eligo::weights_digest(eligo::build_network(b.network, {}));
-  const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 3));
+  const auto r = run(b, 2, 3);
   CHECK(r.rec_spikes > 0);
   CHECK(r.weights_digest == initial);
 }
@@ -200,7 +202,7 @@ TEST_CASE("a static block keeps its weights while the plastic blocks learn", "[a
   eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
   b.network.in_rec_plastic = false;
   const auto before = eligo::canonical_weights(eligo::build_network(b.network, {}));
-  const auto r = eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(2, 3));
+  const auto r = run(b, 2, 3);
   REQUIRE(r.weights.size() == before.size());
   std::size_t inputs_changed = 0, others_changed = 0;
   for (std::size_t i = 0; i < before.size(); ++i) {

@@ -41,6 +41,24 @@ struct Synapse {
   void optimize(Step idx, double g) { opt.optimize(idx, clock, &g, &w, SynapseMoments{&cum, &m, &v}, 1); }
 };
 
+// Adam as spec §10 writes it, for `iterations` iterations starting from m = v = 0 and β powers 1,
+// with the (batch-averaged) gradient seen by the first iteration only.
+struct ReferenceAdam {
+  double w, m = 0.0, v = 0.0, b1p = 1.0, b2p = 1.0;
+  ReferenceAdam(double eta, double w0, double cum, int iterations) : w(w0) {
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-7;
+    for (int i = 0; i < iterations; ++i) {
+      b1p *= b1;
+      b2p *= b2;
+      const double alpha = eta * std::sqrt(1.0 - b2p) / (1.0 - b1p);
+      m = b1 * m + (1.0 - b1) * cum;
+      v = b2 * v + (1.0 - b2) * cum * cum;
+      w = w - alpha * m / (std::sqrt(v) + eps);
+      cum = 0.0;
+    }
+  }
+};
+
 TEST_CASE("gradient descent steps w by -eta*g when the step counter advances", "[optimizer]") {
   Synapse s(gradient_descent(0.5), 1.0);
   s.optimize(1, 0.2);  // K = 1 + 1/1 = 2 > k = 1
@@ -104,23 +122,12 @@ TEST_CASE("Adam catches up the skipped iterations in one call, only the first se
   Synapse s(adam(eta), w0);
   s.optimize(41, g);
 
-  // The spec's loop, written out.
-  const double b1 = 0.9, b2 = 0.999, eps = 1e-7;
-  double w = w0, m = 0.0, v = 0.0, b1p = 1.0, b2p = 1.0, cum = g;
-  for (int i = 0; i < 41; ++i) {
-    b1p *= b1;
-    b2p *= b2;
-    const double alpha = eta * std::sqrt(1.0 - b2p) / (1.0 - b1p);
-    m = b1 * m + (1.0 - b1) * cum;
-    v = b2 * v + (1.0 - b2) * cum * cum;
-    w = w - alpha * m / (std::sqrt(v) + eps);
-    cum = 0.0;
-  }
-  CHECK(s.w == w);
-  CHECK(s.m == m);
-  CHECK(s.v == v);
-  CHECK(s.clock.beta1_power == b1p);
-  CHECK(s.clock.beta2_power == b2p);
+  const ReferenceAdam ref(eta, w0, g, 41);
+  CHECK(s.w == ref.w);
+  CHECK(s.m == ref.m);
+  CHECK(s.v == ref.v);
+  CHECK(s.clock.beta1_power == ref.b1p);
+  CHECK(s.clock.beta2_power == ref.b2p);
   CHECK(s.clock.beta1_power == Approx(std::pow(0.9, 41)));
   CHECK(s.clock.k == 42);
   CHECK(s.clock.n_optimize == 1);
@@ -139,20 +146,10 @@ TEST_CASE("Adam with batch_size B runs idx/B iterations on the first call and av
   Synapse s(adam(eta, 3), -0.4);
   s.optimize(2, 0.3);  // K = 1: accumulate
   s.optimize(7, 0.6);  // K = 3: two iterations with cum = (0.3 + 0.6)/3, then 0
-  const double b1 = 0.9, b2 = 0.999, eps = 1e-7;
-  double w = -0.4, m = 0.0, v = 0.0, b1p = 1.0, b2p = 1.0, cum = (0.3 + 0.6) / 3.0;
-  for (int i = 0; i < 2; ++i) {
-    b1p *= b1;
-    b2p *= b2;
-    const double alpha = eta * std::sqrt(1.0 - b2p) / (1.0 - b1p);
-    m = b1 * m + (1.0 - b1) * cum;
-    v = b2 * v + (1.0 - b2) * cum * cum;
-    w = w - alpha * m / (std::sqrt(v) + eps);
-    cum = 0.0;
-  }
-  CHECK(s.w == w);
+  const ReferenceAdam ref(eta, -0.4, (0.3 + 0.6) / 3.0, 2);
+  CHECK(s.w == ref.w);
   CHECK(s.clock.k == 3);
-  CHECK(s.clock.beta1_power == b1p);
+  CHECK(s.clock.beta1_power == ref.b1p);
 }
 
 TEST_CASE("the weight is clamped to [Wmin, Wmax] after the step", "[optimizer]") {
