@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev libboost-dev libboost-system-dev libboost-program-options-dev libssl-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev catch2
-  nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
+  nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libarchive-dev gnuplot-nox
 )
 
 missing=()
