@@ -124,6 +124,7 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
           result.iterations.push_back(r);
           if (on_iteration) on_iteration(r, seconds_since(sim_start));
         },
+        [&](recording_atom, Recording& r) { result.recording = std::move(r); },
         [&](caf::down_msg& dm) {
           failure = spawned.name_of(dm.source) + " stopped: " + sys.render(dm.reason);
         });

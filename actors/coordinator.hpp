@@ -4,6 +4,7 @@
 // shard's weights for the digest. A failing actor stops the run with an error that names it.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct RunOptions {
 
 struct RunResult {
   std::vector<IterationReport> iterations;
+  std::optional<Recording> recording;  // when the plan asks for one
   std::string weights_digest;
   std::vector<WeightRecord> weights;  // canonical order
   std::uint64_t rec_spikes = 0;

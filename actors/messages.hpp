@@ -26,12 +26,22 @@ using done_atom = caf::atom_constant<caf::atom("done")>;        // (done_atom, s
 using weights_atom = caf::atom_constant<caf::atom("weights")>;  // request: reply WeightRecords
 using counters_atom = caf::atom_constant<caf::atom("counters")>;  // request: reply ShardCounters
 using iteration_atom = caf::atom_constant<caf::atom("iteration")>;  // supervisor → coordinator metrics
+using recording_atom = caf::atom_constant<caf::atom("recording")>;  // supervisor → coordinator, once
 
 // What the supervisor reports at the end of every training iteration.
 struct IterationReport {
   std::int64_t iteration = 0;  // 0-based
   double loss = 0.0;
+  double accuracy = -1.0;        // classification only; −1: not a classification task
   std::uint64_t rec_spikes = 0;  // recurrent spikes during the iteration
+};
+
+// The recurrent spikes, readout and target signals of one recorded stretch of steps (for plots).
+struct Recording {
+  Step first_step = 0;
+  std::size_t n_out = 0;
+  std::vector<std::pair<Step, std::uint32_t>> rec_spikes;  // (step, recurrent neuron index)
+  std::vector<double> readout_signal, target_signal;       // step-major, n_out per step
 };
 
 }  // namespace eligo::actors
@@ -41,3 +51,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::ErrorBatchPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::WeightRecords)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::ShardCounters)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::IterationReport)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::Recording)

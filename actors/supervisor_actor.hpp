@@ -1,9 +1,11 @@
 #pragma once
 // The supervisor: owns the readouts (their neurons, incoming e-prop synapses, targets and error
 // history, all inside a readout shard), broadcasts the error vector ε of every slice to the recurrent
-// shards (ARCHITECTURE.md §3), records the readout and target signals, and reports the loss of every
-// iteration to the coordinator.
+// shards (ARCHITECTURE.md §3), records the readout and target signals, and reports the loss (and, for
+// classification, the accuracy) of every iteration to the coordinator, plus one recorded stretch of
+// spikes and signals for plots.
 #include "actors/slice_actor.hpp"
+#include "runtime/losses/classification_accuracy.hpp"
 #include "runtime/losses/regression_loss.hpp"
 
 namespace eligo::actors {
@@ -14,6 +16,11 @@ struct IterationPlan {
   std::int64_t sequence = 0;
   std::int64_t group_size = 1;
   std::int64_t n_iter = 0;
+  Step accuracy_window = 0;  // classification: last steps of a sequence that decide (0: regression)
+  // One stretch of steps whose spikes and signals are sent to the coordinator (record_steps 0: none).
+  Step record_first_step = 0;
+  Step record_steps = 0;
+  std::uint64_t rec_first_gid = 0;  // global id of recurrent neuron 0
   Step steps_per_iteration() const { return sequence * group_size; }
 };
 
@@ -28,9 +35,12 @@ class SupervisorActor final : public SliceActor {
 
  private:
   void report_iteration(std::int64_t iteration);
+  void record(Step first, Step steps, const SliceOutput& out);
 
   IterationPlan plan_;
   RecordedSignals recorded_;
+  Recording recording_;
+  bool recording_sent_ = false;
   std::uint64_t rec_spikes_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/core/file_field_error.hpp"
+#include "runtime/data/classification_task.hpp"
 #include "runtime/data/reference_case.hpp"
 #include "runtime/network/network_description.hpp"
 
@@ -17,8 +18,14 @@ struct TrainingSetup {
   std::filesystem::path path;
   std::uint64_t seed = 1;
   NetworkDescription network;
+  NetworkDescription network_without_task;  // the same before the task's inputs and targets were laid out
   Step n_steps = 0;   // steps 0 … n_steps−1 are simulated
   LossWindow loss;    // the iterations: first step, sequence, group size, count
+  std::string task;   // the task kind: sine_wave, evidence_accumulation, nmnist
+  Step accuracy_window = 0;  // classification: the last steps of a sequence that decide; 0: regression
+  std::optional<ClassificationTask> classification;  // classification tasks: how to make held-out sets
+  std::int64_t checkpoint_every = 0;  // iterations; 0: only the final checkpoint
+  std::int64_t evaluate_every = 0;    // iterations; 0: no held-out evaluation during training
 };
 
 // Every problem with a config file: the message names the file, the field and the problem, e.g.

@@ -25,10 +25,8 @@
 namespace eligo {
 namespace {
 
-constexpr Step kOffsetGen = 1;    // generators deliver from step 1 on
-constexpr Step kTotalOffset = 2;  // offset_gen + the one-step delay input → rec
-constexpr Step kExtensionSteps = 3;
-constexpr double kFinalUpdateWeight = 1000.0;  // large enough to make every recurrent neuron spike
+constexpr Step kOffsetGen = kTaskOffsetGen;
+constexpr Step kTotalOffset = kTaskTotalOffset;
 
 // Streams of the task's random numbers; connection blocks use small stream numbers (1 + block index).
 constexpr std::uint64_t kInputRasterStream = 0x7461736b'00000001ULL;  // "task" · 1
@@ -104,19 +102,6 @@ StepSignal target_signal(const std::vector<double>& pattern, Step task) {
   return signal;
 }
 
-// NEST's example sends one strong spike to every parrot and recurrent neuron at task + delays ms, so
-// that every e-prop synapse runs its pending update (the reference cases' extra_spike_generators).
-ForcedSpikeGenerator final_update(const NetworkDescription& net, Step task) {
-  ForcedSpikeGenerator g;
-  g.spike_steps = {task + 1};
-  g.input_targets.resize(net.n_in);
-  g.rec_targets.resize(net.n_rec);
-  for (std::uint32_t i = 0; i < net.n_in; ++i) g.input_targets[i] = i;
-  for (std::uint32_t j = 0; j < net.n_rec; ++j) g.rec_targets[j] = j;
-  g.weight = kFinalUpdateWeight;
-  return g;
-}
-
 void check(const SineWaveTaskParams& params) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("sine-wave task: " + what); };
   if (params.sequence < 1) fail("sequence must be >= 1");
@@ -138,10 +123,10 @@ TaskTiming make_sine_wave_task(NetworkDescription& net, const SineWaveTaskParams
   for (std::uint32_t k = 0; k < net.n_out; ++k) net.targets.push_back(target_signal(sine_pattern(params, k), task));
   net.learning_window = StepSignal{{kTotalOffset}, {1.0}};
   net.forced_spikes.clear();
-  if (params.final_update_spike) net.forced_spikes.push_back(final_update(net, task));
+  if (params.final_update_spike) net.forced_spikes.push_back(final_update_spike(net, task));
 
   TaskTiming timing;
-  timing.n_steps = kTotalOffset + task + kExtensionSteps;
+  timing.n_steps = kTotalOffset + task + kTaskExtensionSteps;
   timing.loss = LossWindow{kTotalOffset, kTotalOffset + task - 1, params.iterations, 1, params.sequence};
   return timing;
 }

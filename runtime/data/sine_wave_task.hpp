@@ -6,7 +6,7 @@
 // pending weight updates as NEST's example does.
 #include <cstdint>
 
-#include "runtime/data/reference_case.hpp"
+#include "runtime/data/task_timing.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {
@@ -21,13 +21,9 @@ struct SineWaveTaskParams {
   bool final_update_spike = true;  // forced spike at step sequence·iterations + 1 (weight 1000 to rec)
 };
 
-struct TaskTiming {
-  Step n_steps = 0;  // total_offset (2) + sequence · iterations + 3, as NEST's example
-  LossWindow loss;   // the iterations whose loss is reported
-};
-
 // Fills net.input_spike_steps, net.targets (one per readout, n_out from net), net.learning_window and
 // net.forced_spikes; net.n_in / n_rec / n_out and resolution_ms must be set.
+// n_steps = total_offset (2) + sequence · iterations + 3, as NEST's example.
 TaskTiming make_sine_wave_task(NetworkDescription& net, const SineWaveTaskParams& params);
 
 }  // namespace eligo

@@ -1,0 +1,32 @@
+#include "cli/evaluation.hpp"
+
+#include <stdexcept>
+
+#include "runtime/network/frozen_network.hpp"
+
+namespace eligo::cli {
+
+EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector<WeightRecord>& weights,
+                                   std::int64_t samples, const std::optional<std::filesystem::path>& data_dir,
+                                   const actors::RunOptions& run) {
+  if (!setup.classification) throw std::invalid_argument(setup.task + " has no held-out set to evaluate on");
+  if (samples < 1) throw std::invalid_argument("an evaluation needs at least one sample");
+  ClassificationTask task = *setup.classification;
+  if (data_dir) task.data_dir = *data_dir;
+  NetworkDescription net = setup.network_without_task;
+  const TaskTiming timing = lay_out_held_out(net, task, samples);
+  net = freeze_with_weights(std::move(net), weights);
+
+  actors::IterationPlan plan{timing.loss.first_step, timing.loss.sequence, timing.loss.group_size, timing.loss.n_iter};
+  plan.accuracy_window = timing.accuracy_window;
+  const actors::RunResult r = actors::run_network(net, timing.n_steps, plan, run);
+  if (r.iterations.size() != 1) throw std::runtime_error("evaluation: the run reported no result");
+  EvaluationResult e;
+  e.accuracy = r.iterations.front().accuracy;
+  e.loss = r.iterations.front().loss;
+  e.samples = samples;
+  e.seconds = r.build_seconds + r.simulate_seconds;
+  return e;
+}
+
+}  // namespace eligo::cli

@@ -1,0 +1,31 @@
+#pragma once
+// A classification task as a config describes it (evidence accumulation or N-MNIST), and how its
+// training run and its held-out evaluations are laid out on the network's time line.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "runtime/data/evidence_accumulation_task.hpp"
+#include "runtime/data/sample_sequence.hpp"
+
+namespace eligo {
+
+enum class ClassificationKind { evidence_accumulation, nmnist };
+
+struct ClassificationTask {
+  ClassificationKind kind = ClassificationKind::evidence_accumulation;
+  SampleLayout layout;
+  std::uint64_t seed = 1;
+  EvidenceAccumulationParams evidence;  // evidence_accumulation
+  std::filesystem::path data_dir;       // nmnist: the folder with Train/ and Test/
+  std::int64_t test_samples = 0;        // per held-out evaluation
+};
+
+// Training: samples 0 … iterations·group_size − 1 of the training set (N-MNIST: Train/).
+TaskTiming lay_out_training(NetworkDescription& net, const ClassificationTask& task, std::int64_t iterations);
+
+// A held-out evaluation: `samples` samples of the held-out set (fresh trials; N-MNIST: Test/, cycling
+// if it has fewer), laid out as one iteration, without the final-update spike.
+TaskTiming lay_out_held_out(NetworkDescription& net, const ClassificationTask& task, std::int64_t samples);
+
+}  // namespace eligo
