@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 
 #include "actors/input_source_actor.hpp"
 #include "actors/shard_actor.hpp"
+#include "runtime/checkpoint/shard_checkpoint.hpp"
 #include "runtime/network/weights_digest.hpp"
 
 namespace eligo::actors {
@@ -19,6 +21,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 struct SpawnedNetwork {
   std::vector<caf::actor> inputs, shards;
   caf::actor supervisor;
+  std::vector<caf::actor> by_shard;  // parallel to the network's shards
   std::vector<std::pair<caf::actor_addr, std::string>> names;  // for error messages
   std::string name_of(const caf::actor_addr& a) const {
     for (const auto& [addr, name] : names) {
@@ -62,6 +65,7 @@ SpawnedNetwork spawn_actors(caf::actor_system& sys, BuiltNetwork& net, const Ite
                           : p.role == ShardRole::recurrent ? s.shards[i - n_inputs]
                                                            : s.supervisor;
     const char* role = p.role == ShardRole::input ? "input shard" : p.role == ShardRole::recurrent ? "shard" : "supervisor";
+    s.by_shard.push_back(a);
     s.names.emplace_back(a.address(), std::string(role) + " " + std::to_string(p.shard_id) + " (neurons " +
                                           std::to_string(p.first_index) + "–" +
                                           std::to_string(p.first_index + p.size) + ")");
@@ -80,6 +84,24 @@ void wire(caf::scoped_actor& self, const SpawnedNetwork& s) {
   self->send(s.supervisor, wire_atom::value, none, clocked);
 }
 
+// Restores every shard from its blob (all taken after one slice) and returns that slice; `resumes`
+// gets what each actor needs besides its shard.
+Step restore_shards(BuiltNetwork& built, const ResumeFrom& from, std::vector<ResumePtr>& resumes) {
+  if (from.blobs.size() != built.shards.size() || from.actor_states.size() != built.shards.size())
+    throw RunFailed("the checkpoint has " + std::to_string(from.blobs.size()) + " shards, this run's network " +
+                    std::to_string(built.shards.size()));
+  Step slice = -1;
+  for (std::size_t i = 0; i < built.shards.size(); ++i) {
+    RestoredShard r = load_shard_checkpoint(*built.shards[i], from.blobs[i]);
+    if (i > 0 && r.slice != slice)
+      throw RunFailed("the checkpoint's shards were saved after different slices (" + std::to_string(slice) +
+                      " and " + std::to_string(r.slice) + ")");
+    slice = r.slice;
+    resumes.push_back(std::make_shared<const ResumeState>(ResumeState{std::move(r.output), from.actor_states[i]}));
+  }
+  return slice;
+}
+
 void stop_all(caf::scoped_actor& self, const std::vector<caf::actor>& actors) {
   for (const caf::actor& a : actors) self->send_exit(a, caf::exit_reason::user_shutdown);
 }
@@ -87,7 +109,7 @@ void stop_all(caf::scoped_actor& self, const std::vector<caf::actor>& actors) {
 }  // namespace
 
 RunResult run_network(const NetworkDescription& network, Step n_steps, const IterationPlan& plan,
-                      const RunOptions& options, const IterationCallback& on_iteration) {
+                      const RunOptions& options, const Callbacks& callbacks) {
   const auto build_start = Clock::now();
   PartitionOptions partition;
   partition.input_shards = options.input_shards;
@@ -95,15 +117,24 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
   partition.history = options.history;
   BuiltNetwork built = build_network(network, partition);
   const double build_seconds = seconds_since(build_start);
-  RunResult result = run_shards(std::move(built), n_steps, plan, options, on_iteration);
+  RunResult result = run_shards(std::move(built), n_steps, plan, options, callbacks);
   result.build_seconds = build_seconds;
   return result;
 }
 
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
-                     const IterationCallback& on_iteration) {
+                     const Callbacks& callbacks) {
   RunResult result;
-  const Step built_slice_steps = built.slice_steps;
+  RunSpec spec;
+  spec.slice_steps = built.slice_steps;
+  spec.n_steps = n_steps;
+  spec.checkpoint_slices = options.checkpoint_slices;
+  std::vector<ResumePtr> resumes;
+  if (options.resume) {
+    const Step slice = restore_shards(built, *options.resume, resumes);
+    spec.start_slice = slice + 1;
+  }
+  const std::size_t n_shards = built.shards.size();
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
   caf::actor_system sys{cfg};
@@ -112,17 +143,43 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
   const std::vector<caf::actor> actors = spawned.all();
   for (const caf::actor& a : actors) self->monitor(a);
   wire(self, spawned);
+  for (std::size_t i = 0; i < resumes.size(); ++i) self->send(spawned.by_shard[i], resume_atom::value, resumes[i]);
 
   const auto sim_start = Clock::now();
-  for (const caf::actor& a : actors) self->send(a, run_atom::value, built_slice_steps, n_steps);
+  for (const caf::actor& a : actors) self->send(a, run_atom::value, spec);
   std::size_t done = 0;
   std::string failure;
+  std::map<Step, CheckpointParts> checkpoints;  // by slice, until complete
+  // A callback that throws (a full disk, a failed evaluation) stops the run like a failing actor: the
+  // actors must be stopped before the actor system goes away, or its destructor waits for them forever.
+  auto guarded = [&](auto&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  };
   while (done < actors.size() && failure.empty()) {
     self->receive(
         [&](done_atom, std::uint32_t) { ++done; },
         [&](iteration_atom, const IterationReport& r) {
           result.iterations.push_back(r);
-          if (on_iteration) on_iteration(r, seconds_since(sim_start));
+          guarded([&] {
+            if (callbacks.on_iteration) callbacks.on_iteration(r, seconds_since(sim_start));
+          });
+        },
+        [&](checkpoint_atom, const ShardCheckpointPtr& part) {
+          CheckpointParts& c = checkpoints[part->slice];
+          c.slice = part->slice;
+          if (c.shards.empty()) c.shards.resize(n_shards);
+          c.shards.at(part->shard_id) = part;
+          if (std::all_of(c.shards.begin(), c.shards.end(), [](const auto& p) { return p != nullptr; })) {
+            CheckpointParts complete = std::move(c);
+            checkpoints.erase(part->slice);
+            guarded([&] {
+              if (callbacks.on_checkpoint) callbacks.on_checkpoint(std::move(complete));
+            });
+          }
         },
         [&](recording_atom, Recording& r) { result.recording = std::move(r); },
         [&](caf::down_msg& dm) {

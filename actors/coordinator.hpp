@@ -16,11 +16,26 @@
 
 namespace eligo::actors {
 
+// A run restored from a checkpoint: per shard (parallel to the built network's shards) its blob and
+// its actor's state, all taken after the same slice.
+struct ResumeFrom {
+  std::vector<std::string> blobs;
+  std::vector<std::string> actor_states;
+};
+
 struct RunOptions {
   std::uint32_t threads = 1;
   std::uint32_t shards = 1;        // recurrent shards
   std::uint32_t input_shards = 1;
   HistoryPolicy history = HistoryPolicy::bounded;
+  std::vector<Step> checkpoint_slices;  // ascending; a checkpoint after each
+  const ResumeFrom* resume = nullptr;   // continue after the checkpoint's slice
+};
+
+// Every actor's part of one checkpoint, parallel to the network's shards.
+struct CheckpointParts {
+  Step slice = 0;
+  std::vector<ShardCheckpointPtr> shards;
 };
 
 struct RunResult {
@@ -43,13 +58,19 @@ class RunFailed : public std::runtime_error {
 };
 
 using IterationCallback = std::function<void(const IterationReport&, double elapsed_seconds)>;
+using CheckpointCallback = std::function<void(CheckpointParts&&)>;
+
+struct Callbacks {
+  IterationCallback on_iteration;
+  CheckpointCallback on_checkpoint;  // when every actor has delivered its part
+};
 
 // Runs steps 0 … n_steps−1 of the network.
 RunResult run_network(const NetworkDescription& network, Step n_steps, const IterationPlan& plan,
-                      const RunOptions& options, const IterationCallback& on_iteration = {});
+                      const RunOptions& options, const Callbacks& callbacks = {});
 
 // Runs shards that are already built (one actor each); options.shards and input_shards are ignored.
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
-                     const IterationCallback& on_iteration = {});
+                     const Callbacks& callbacks = {});
 
 }  // namespace eligo::actors

@@ -14,7 +14,7 @@ class InputSourceActor final : public SliceActor {
   const char* name() const override { return "eligo.input"; }
 
  protected:
-  void publish(Step, SliceOutput& out) override { send_spikes(out); }
+  void send_output(SliceOutput& out) override { send_spikes(out); }
 };
 
 }  // namespace eligo::actors

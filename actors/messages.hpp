@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "runtime/core/spike_batch.hpp"
@@ -20,13 +21,45 @@ using ErrorBatchPtr = std::shared_ptr<const ErrorBatch>;
 using WeightRecords = std::vector<WeightRecord>;
 
 // Control messages (coordinator ↔ actors).
-// (run_atom, Step slice_steps, Step n_steps): run steps 0 … n_steps−1 in slices of slice_steps.
+// (run_atom, RunSpec): run the slices the spec names.
 using run_atom = caf::atom_constant<caf::atom("run")>;
+// (resume_atom, ResumePtr), before run_atom: the actor's shard has been restored from a checkpoint.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+// (checkpoint_atom, ShardCheckpointPtr): an actor's state after a checkpoint slice, to the coordinator.
+using checkpoint_atom = caf::atom_constant<caf::atom("ckpt")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;        // (done_atom, shard id): reached the end
 using weights_atom = caf::atom_constant<caf::atom("weights")>;  // request: reply WeightRecords
 using counters_atom = caf::atom_constant<caf::atom("counters")>;  // request: reply ShardCounters
 using iteration_atom = caf::atom_constant<caf::atom("iteration")>;  // supervisor → coordinator metrics
 using recording_atom = caf::atom_constant<caf::atom("recording")>;  // supervisor → coordinator, once
+
+// What an actor runs: steps 0 … n_steps−1 in slices of slice_steps, from start_slice on (after a
+// resume), taking a checkpoint after each slice in checkpoint_slices.
+struct RunSpec {
+  Step slice_steps = 1;
+  Step n_steps = 0;
+  Step start_slice = 0;
+  std::vector<Step> checkpoint_slices;  // ascending
+};
+
+// One actor's part of a checkpoint (ARCHITECTURE.md §7): its shard's blob (state and last output,
+// runtime/checkpoint/shard_checkpoint.hpp), the actor's own state (the supervisor's partial metrics),
+// and the shard's weights at that slice (for held-out evaluations and the checkpoint's weights file).
+struct ShardCheckpoint {
+  Step slice = 0;
+  std::uint32_t shard_id = 0;
+  std::string blob;
+  std::string actor_state;
+  WeightRecords weights;
+};
+using ShardCheckpointPtr = std::shared_ptr<const ShardCheckpoint>;
+
+// What a restored actor needs besides its shard: the output to send again and its own state.
+struct ResumeState {
+  SliceOutput output;  // of the checkpoint slice
+  std::string actor_state;
+};
+using ResumePtr = std::shared_ptr<const ResumeState>;
 
 // What the supervisor reports at the end of every training iteration.
 struct IterationReport {
@@ -52,3 +85,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::WeightRecords)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::ShardCounters)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::IterationReport)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::Recording)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::RunSpec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::ShardCheckpointPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::ResumePtr)

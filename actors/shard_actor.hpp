@@ -11,7 +11,7 @@ class ShardActor final : public SliceActor {
   const char* name() const override { return "eligo.shard"; }
 
  protected:
-  void publish(Step, SliceOutput& out) override { send_spikes(out); }
+  void send_output(SliceOutput& out) override { send_spikes(out); }
 };
 
 }  // namespace eligo::actors

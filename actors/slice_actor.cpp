@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/checkpoint/shard_checkpoint.hpp"
+
 namespace eligo::actors {
 
 SliceActor::SliceActor(caf::actor_config& cfg, std::shared_ptr<Shard> shard, std::uint32_t feeders,
@@ -28,12 +30,8 @@ caf::behavior SliceActor::make_behavior() {
         spike_subscribers_ = std::move(spikes);
         error_subscribers_ = std::move(errors);
       },
-      [this](run_atom, Step slice_steps, Step n_steps) {
-        clock_ = SliceClock{slice_steps, n_steps};
-        end_ = clock_.slices();
-        reported_done_ = false;
-        pump();
-      },
+      [this](resume_atom, const ResumePtr& resume) { resume_ = resume; },
+      [this](run_atom, const RunSpec& spec) { start(spec); },
       [this](const SpikeBatchPtr& batch) {
         inbox_.add(batch);
         pump();
@@ -51,13 +49,48 @@ caf::behavior SliceActor::make_behavior() {
   };
 }
 
+void SliceActor::start(const RunSpec& spec) {
+  clock_ = SliceClock{spec.slice_steps, spec.n_steps};
+  end_ = clock_.slices();
+  checkpoint_slices_ = spec.checkpoint_slices;
+  next_checkpoint_ = 0;
+  next_ = spec.start_slice;
+  while (next_checkpoint_ < checkpoint_slices_.size() && checkpoint_slices_[next_checkpoint_] < next_)
+    ++next_checkpoint_;
+  if (resume_) {
+    // The shard is already restored; the batches of the checkpoint slice are in nobody's inbox yet.
+    load_actor_state(resume_->actor_state);
+    inbox_.resume_after(next_ - 1);
+    SliceOutput again = resume_->output;
+    send_output(again);
+    resume_ = nullptr;
+  }
+  reported_done_ = false;
+  pump();
+}
+
+void SliceActor::checkpoint(Step slice, const SliceOutput& out) {
+  auto c = std::make_shared<ShardCheckpoint>();
+  c->slice = slice;
+  c->shard_id = shard_->id();
+  c->blob = save_shard_checkpoint(*shard_, slice, out);
+  c->actor_state = save_actor_state();
+  shard_->append_weights(c->weights);
+  send(coordinator_, checkpoint_atom::value, ShardCheckpointPtr(std::move(c)));
+}
+
 void SliceActor::pump() {
   while (next_ < end_ && inbox_.ready(next_)) {
     inbox_.take(next_, input_, held_, held_errors_);
     input_.first_step = clock_.first_step(next_);
     input_.steps = clock_.steps_in(next_);
     SliceOutput out = shard_->advance(input_);
-    publish(next_, out);
+    observe(next_, out);
+    if (next_checkpoint_ < checkpoint_slices_.size() && checkpoint_slices_[next_checkpoint_] == next_) {
+      ++next_checkpoint_;
+      checkpoint(next_, out);
+    }
+    send_output(out);
     held_.clear();
     held_errors_ = nullptr;
     ++next_;

@@ -1,10 +1,13 @@
 #pragma once
 // The common body of every actor that advances a shard slice by slice: it collects inbound batches in a
-// SliceInbox, runs each slice as soon as its inputs are complete, and hands the output to publish().
-// The three roles (shard, input source, supervisor) differ only in what they publish.
+// SliceInbox, runs each slice as soon as its inputs are complete, lets the role observe the output,
+// takes a checkpoint where the run spec asks for one, and sends the output on. The three roles (shard,
+// input source, supervisor) differ only in what they observe and send.
 #include <caf/event_based_actor.hpp>
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/messages.hpp"
@@ -23,8 +26,14 @@ class SliceActor : public caf::event_based_actor {
   caf::behavior make_behavior() override;
 
  protected:
-  // Sends the slice's output to whoever needs it. Called once per slice, in slice order.
-  virtual void publish(Step slice, SliceOutput& out) = 0;
+  // Sends the slice's output to whoever needs it (and may move from it). Called once per slice, in
+  // slice order, and once more on resume with the output of the checkpoint slice.
+  virtual void send_output(SliceOutput& out) = 0;
+  // Looks at the slice's output before it is sent (the supervisor's metrics).
+  virtual void observe(Step /*slice*/, const SliceOutput& /*out*/) {}
+  // The role's own state for checkpoints (empty by default).
+  virtual std::string save_actor_state() const { return {}; }
+  virtual void load_actor_state(std::string_view /*state*/) {}
   void send_spikes(SliceOutput& out);
 
   std::shared_ptr<Shard> shard_;
@@ -36,8 +45,13 @@ class SliceActor : public caf::event_based_actor {
 
  private:
   void pump();
+  void start(const RunSpec& spec);
+  void checkpoint(Step slice, const SliceOutput& out);
 
   SliceInbox inbox_;
+  ResumePtr resume_;
+  std::vector<Step> checkpoint_slices_;
+  std::size_t next_checkpoint_ = 0;
   Step next_ = 0;
   Step end_ = 0;  // slices
   bool reported_done_ = true;

@@ -27,9 +27,14 @@ class SliceInbox {
       auto it = spikes_.find(k - 1);
       if (it == spikes_.end() || it->second.size() < feeders_) return false;
     }
-    if (error_lag_ > 0 && k - error_lag_ >= 0 && errors_.find(k - error_lag_) == errors_.end()) return false;
+    const Step e = k - error_lag_;
+    if (error_lag_ > 0 && e >= 0 && e > consumed_through_ && errors_.find(e) == errors_.end()) return false;
     return true;
   }
+
+  // After a resume at slice S+1: the error batches before slice S were consumed before the checkpoint
+  // (the supervisor sends slice S's again, the spike batches of slice S come again from every feeder).
+  void resume_after(Step s) { consumed_through_ = s - 1; }
 
   // Moves the inputs of slice k out of the inbox; `in` points into `held`, which must outlive its use.
   void take(Step k, SliceInput& in, std::vector<SpikeBatchPtr>& held, ErrorBatchPtr& held_errors) {
@@ -55,6 +60,7 @@ class SliceInbox {
   Step error_lag_;
   std::map<Step, std::vector<SpikeBatchPtr>> spikes_;
   std::map<Step, ErrorBatchPtr> errors_;
+  Step consumed_through_ = -1;
 };
 
 }  // namespace eligo::actors

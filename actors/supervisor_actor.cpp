@@ -2,19 +2,23 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/checkpoint/state_stream.hpp"
+
 namespace eligo::actors {
 
 SupervisorActor::SupervisorActor(caf::actor_config& cfg, std::shared_ptr<Shard> readouts, std::uint32_t feeders,
                                  caf::actor coordinator, IterationPlan plan)
     : SliceActor(cfg, std::move(readouts), feeders, /*error_lag=*/0, std::move(coordinator)), plan_(plan) {}
 
-void SupervisorActor::publish(Step, SliceOutput& out) {
+void SupervisorActor::send_output(SliceOutput& out) {
+  auto errors = std::make_shared<const ErrorBatch>(std::move(out.errors));
+  for (const caf::actor& a : error_subscribers_) send(a, errors);
+}
+
+void SupervisorActor::observe(Step, const SliceOutput& out) {
   const std::size_t n_out = out.errors.n_readouts;
   const Step first = out.errors.first_step;
   const auto steps = static_cast<Step>(out.errors.n_steps);
-  auto errors = std::make_shared<const ErrorBatch>(std::move(out.errors));
-  for (const caf::actor& a : error_subscribers_) send(a, errors);
-
   for (const SpikeBatch* b : input_.spikes) {
     for (const SpikeEvent& e : b->events) rec_spikes_ += e.kind == EventKind::spike ? e.multiplicity : 0;
   }
@@ -31,6 +35,50 @@ void SupervisorActor::publish(Step, SliceOutput& out) {
                                    out.target_signal.begin() + row + static_cast<std::ptrdiff_t>(n_out));
     if ((offset + 1) % length == 0) report_iteration(offset / length);
   }
+}
+
+// The metrics of an iteration in progress and the recording, so a resumed run reports exactly what the
+// uninterrupted one would have.
+std::string SupervisorActor::save_actor_state() const {
+  StateWriter w;
+  w.section("supervisor");
+  w.u64(recorded_.n_out);
+  w.vector(recorded_.readout_signal);
+  w.vector(recorded_.target_signal);
+  w.u64(rec_spikes_);
+  w.boolean(recording_sent_);
+  w.i64(recording_.first_step);
+  w.u64(recording_.n_out);
+  w.u64(recording_.rec_spikes.size());
+  for (const auto& [t, j] : recording_.rec_spikes) {
+    w.i64(t);
+    w.u32(j);
+  }
+  w.vector(recording_.readout_signal);
+  w.vector(recording_.target_signal);
+  return w.take();
+}
+
+void SupervisorActor::load_actor_state(std::string_view state) {
+  StateReader r(state, "checkpoint of the supervisor");
+  r.section("supervisor");
+  constexpr std::size_t kMax = std::size_t{1} << 34;
+  recorded_.n_out = r.u64("recorded.n_out");
+  recorded_.readout_signal = r.vector<double>("recorded.readout_signal", kMax);
+  recorded_.target_signal = r.vector<double>("recorded.target_signal", kMax);
+  rec_spikes_ = r.u64("rec_spikes");
+  recording_sent_ = r.boolean("recording_sent");
+  recording_.first_step = r.i64("recording.first_step");
+  recording_.n_out = r.u64("recording.n_out");
+  const std::size_t n = r.count("recording.rec_spikes", 12, kMax);
+  recording_.rec_spikes.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Step t = r.i64("recording.rec_spikes.step");
+    recording_.rec_spikes.emplace_back(t, r.u32("recording.rec_spikes.neuron"));
+  }
+  recording_.readout_signal = r.vector<double>("recording.readout_signal", kMax);
+  recording_.target_signal = r.vector<double>("recording.target_signal", kMax);
+  r.expect_end();
 }
 
 void SupervisorActor::report_iteration(std::int64_t iteration) {

@@ -31,7 +31,10 @@ class SupervisorActor final : public SliceActor {
   const char* name() const override { return "eligo.supervisor"; }
 
  protected:
-  void publish(Step slice, SliceOutput& out) override;
+  void send_output(SliceOutput& out) override;
+  void observe(Step slice, const SliceOutput& out) override;
+  std::string save_actor_state() const override;
+  void load_actor_state(std::string_view state) override;
 
  private:
   void report_iteration(std::int64_t iteration);

@@ -19,8 +19,10 @@ JsonLines::JsonLines(fs::path path, std::int64_t keep_through_iteration) : path_
     while (std::getline(in, line)) {
       const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
       if (j.is_object() && j.contains("iteration") && j["iteration"].is_number_integer() &&
-          j["iteration"].get<std::int64_t>() <= keep_through_iteration)
+          j["iteration"].get<std::int64_t>() <= keep_through_iteration) {
         kept += line + "\n";
+        kept_.push_back(j);
+      }
     }
   }
   write_file_atomically(path_, kept);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,8 +25,10 @@ class JsonLines {
   // keep_through_iteration < 0: start a new file; otherwise keep lines with "iteration" ≤ it.
   JsonLines(std::filesystem::path path, std::int64_t keep_through_iteration);
   void append(const nlohmann::ordered_json& line);
+  const std::vector<nlohmann::json>& kept() const { return kept_; }
 
  private:
+  std::vector<nlohmann::json> kept_;
   std::filesystem::path path_;
   std::ofstream out_;
 };

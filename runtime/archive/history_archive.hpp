@@ -16,6 +16,9 @@
 
 namespace eligo {
 
+class StateReader;
+class StateWriter;
+
 class MissingHistoryError : public std::logic_error {
  public:
   using std::logic_error::logic_error;
@@ -57,6 +60,13 @@ class HistoryArchive {
 
   // Drops every step before t.
   void erase_before(Step t);
+
+  // Checkpoints (ARCHITECTURE.md §7): the steps held and their values. The ring's capacity and head are
+  // layout, not state (nothing reads a slot outside [first_step, end_step)), so they are not saved: a
+  // restored archive holds the same steps in a ring sized for them and grows again as needed. Loading
+  // checks the neuron and field counts against this archive's.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
 
  private:
   [[noreturn]] void throw_missing(Step t, Step n) const;

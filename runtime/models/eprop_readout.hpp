@@ -13,12 +13,19 @@
 
 namespace eligo {
 
+class StateReader;
+class StateWriter;
+
 struct ReadoutState {
   std::vector<double> v, i_in, target, learning_window;
   ReadoutState() = default;
   ReadoutState(std::size_t n, const ReadoutConstants& c)
       : v(n, c.V_m_initial), i_in(n, 0.0), target(n, 0.0), learning_window(n, 0.0) {}
   std::size_t size() const { return v.size(); }
+
+  // Checkpoints (neuron_state_checkpoint.cpp), as for RecurrentState.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
 };
 
 struct ReadoutStep {

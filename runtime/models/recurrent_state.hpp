@@ -10,6 +10,9 @@
 
 namespace eligo {
 
+class StateReader;
+class StateWriter;
+
 struct RecurrentState {
   std::vector<double> v;           // membrane
   std::vector<double> i_in;        // current to use in the next step
@@ -27,6 +30,11 @@ struct RecurrentState {
         v_th_adapt(n, c.V_th + c.beta * c.adaptation_initial), refr_buf(n, 0.0), f_ema(n, 0.0),
         last_event(n, 0) {}
   std::size_t size() const { return v.size(); }
+
+  // Checkpoints (neuron_state_checkpoint.cpp): every array; loading checks their sizes against this
+  // state's and changes nothing when one is wrong.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
 };
 
 }  // namespace eligo

@@ -1,8 +1,9 @@
 #pragma once
-// A trained network with learning switched off, for evaluation: the plastic blocks get the given
-// weights (a checkpoint's, in canonical order) as explicit connection lists, and every synapse becomes
-// static (no learning signal, no history), which is also the fastest way to run it. Static blocks keep
-// their rules: their weights never changed, so they are generated again exactly as in training.
+// A trained network with learning switched off, for evaluation: each block with weights among the
+// given ones (a checkpoint's, in canonical order) gets them as an explicit connection list, and every
+// synapse becomes static (no learning signal, no history), which is also the fastest way to run it.
+// A block without weights there keeps its rule: it was static, so it is generated again as in training.
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -16,8 +17,8 @@ class FrozenNetworkError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// `weights` holds the plastic synapses of `net` (as RunResult::weights or a checkpoint has them); a
-// weight that is not between two populations of a plastic block gives a FrozenNetworkError.
+// A weight that is not between the populations of a block (in → rec, rec → rec, rec → out) gives a
+// FrozenNetworkError.
 NetworkDescription freeze_with_weights(NetworkDescription net, const std::vector<WeightRecord>& weights);
 
 }  // namespace eligo

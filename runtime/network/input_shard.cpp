@@ -1,6 +1,9 @@
 #include "runtime/network/input_shard.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "runtime/checkpoint/shard_header.hpp"
 
 namespace eligo {
 
@@ -34,6 +37,37 @@ SliceOutput InputShard::advance(const SliceInput& in) {
     }
   }
   return out;
+}
+
+void InputShard::save_state(StateWriter& w) const {
+  save_identity(w, ShardIdentity::of(config_.placement, 0));
+  w.section("input_relays");
+  w.u64(arrivals_.size());
+  w.u64(cursor_);
+  w.vector(received_);
+  w.vector(last_event_);
+  save_counters(w, counters_);
+}
+
+void InputShard::load_state(StateReader& r) {
+  check_identity(r, ShardIdentity::of(config_.placement, 0));
+  r.section("input_relays");
+  if (const std::uint64_t n = r.u64("schedule"); n != arrivals_.size()) {
+    r.fail("schedule", "the checkpoint's input schedule has " + std::to_string(n) + " spikes, this shard's " +
+                           std::to_string(arrivals_.size()));
+  }
+  const std::uint64_t cursor = r.u64("cursor");
+  if (cursor > arrivals_.size()) {
+    r.fail("cursor", std::to_string(cursor) + " is past the end of the schedule (" +
+                         std::to_string(arrivals_.size()) + " spikes)");
+  }
+  auto received = r.vector_of_size<std::uint32_t>("received", received_.size());
+  auto last_event = r.vector_of_size<Step>("last_event", last_event_.size());
+  const ShardCounters counters = load_counters(r, counters_);
+  cursor_ = static_cast<std::size_t>(cursor);
+  received_ = std::move(received);
+  last_event_ = std::move(last_event);
+  counters_ = counters;
 }
 
 }  // namespace eligo

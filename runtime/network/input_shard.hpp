@@ -26,6 +26,10 @@ class InputShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override { return counters_; }
   void append_weights(std::vector<WeightRecord>&) const override {}
+  // The spike schedule is fixed by the build (only its length is checked); cursor, spikes received in
+  // the current step, last event of each relay and the counters are saved.
+  void save_state(StateWriter& w) const override;
+  void load_state(StateReader& r) override;
 
  private:
   struct Arrival {

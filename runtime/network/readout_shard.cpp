@@ -1,6 +1,9 @@
 #include "runtime/network/readout_shard.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "runtime/checkpoint/shard_header.hpp"
 
 #include "runtime/synapses/eprop_targets.hpp"
 #include "runtime/synapses/spike_delivery.hpp"
@@ -90,6 +93,62 @@ ShardCounters ReadoutShard::counters() const { return counters_; }
 
 void ReadoutShard::append_weights(std::vector<WeightRecord>& out) const {
   synapses_.append_weights(config_.placement.first_gid, out);
+}
+
+namespace {
+
+void save_cursor(StateWriter& w, std::size_t next, double value, std::size_t signal_length) {
+  w.u64(signal_length);
+  w.u64(next);
+  w.f64(value);
+}
+
+}  // namespace
+
+void ReadoutShard::save_state(StateWriter& w) const {
+  save_identity(w, ShardIdentity::of(config_.placement, synapses_.size()));
+  w.section("signal_cursors");
+  w.u64(target_cursors_.size());
+  for (const SignalCursor& c : target_cursors_) save_cursor(w, c.next, c.value, c.signal->time.size());
+  save_cursor(w, window_cursor_.next, window_cursor_.value, window_cursor_.signal->time.size());
+  state_.save_state(w);
+  history_.save_state(w);
+  synapses_.save_state(w);
+  inbound_.save_state(w);
+  save_counters(w, counters_);
+}
+
+void ReadoutShard::load_state(StateReader& r) {
+  check_identity(r, ShardIdentity::of(config_.placement, synapses_.size()));
+  r.section("signal_cursors");
+  if (const std::uint64_t n = r.u64("targets"); n != target_cursors_.size()) {
+    r.fail("targets", "checkpoint has " + std::to_string(n) + " target signals, this shard " +
+                          std::to_string(target_cursors_.size()));
+  }
+  auto load_cursor = [&](const SignalCursor& current, std::string_view name) {
+    const std::size_t length = current.signal->time.size();
+    if (const std::uint64_t n = r.u64(name); n != length) {
+      r.fail(name, "the checkpoint's signal has " + std::to_string(n) + " values, this shard's " +
+                       std::to_string(length));
+    }
+    SignalCursor c = current;
+    const std::uint64_t next = r.u64(name);
+    if (next > length) r.fail(name, "position " + std::to_string(next) + " is past the signal's end");
+    c.next = static_cast<std::size_t>(next);
+    c.value = r.f64(name);
+    return c;
+  };
+  std::vector<SignalCursor> targets;
+  for (const SignalCursor& c : target_cursors_) targets.push_back(load_cursor(c, "target signal"));
+  const SignalCursor window = load_cursor(window_cursor_, "learning window");
+  state_.load_state(r);
+  history_.load_state(r);
+  synapses_.load_state(r);
+  inbound_.load_state(r);
+  const ShardCounters counters = load_counters(r, counters_);
+  target_cursors_ = std::move(targets);
+  window_cursor_ = window;
+  counters_ = counters;
 }
 
 }  // namespace eligo

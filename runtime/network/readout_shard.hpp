@@ -40,6 +40,11 @@ class ReadoutShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override;
   void append_weights(std::vector<WeightRecord>& out) const override;
+  // Saved: readout state, history, synapses, events in flight, the positions in the target and
+  // learning-window signals, and the counters. The signals themselves are fixed by the build (their
+  // lengths are checked).
+  void save_state(StateWriter& w) const override;
+  void load_state(StateReader& r) override;
 
   const ReadoutState& state() const { return state_; }
 

@@ -1,6 +1,10 @@
 #include "runtime/network/recurrent_shard.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <string>
+
+#include "runtime/checkpoint/shard_header.hpp"
 
 #include "runtime/models/eprop_iaf.hpp"
 #include "runtime/models/eprop_iaf_adapt.hpp"
@@ -158,6 +162,69 @@ ShardCounters RecurrentShard::counters() const { return counters_; }
 
 void RecurrentShard::append_weights(std::vector<WeightRecord>& out) const {
   synapses_.append_weights(config_.placement.first_gid, out);
+}
+
+void RecurrentShard::save_state(StateWriter& w) const {
+  save_identity(w, ShardIdentity::of(config_.placement, synapses_.size()));
+  w.section("recurrent_shard");
+  w.u64(feedback_.size());
+  w.u64(forced_.size());
+  w.u64(forced_cursor_);
+  state_.save_state(w);
+  history_.save_state(w);
+  synapses_.save_state(w);
+  inbound_.save_state(w);
+  w.section("pending_errors");
+  w.u64(errors_.size());
+  for (const PendingErrors& e : errors_) {
+    w.i64(e.arrival);
+    w.i64(e.step);
+    w.vector(e.eps);
+  }
+  save_counters(w, counters_);
+}
+
+void RecurrentShard::load_state(StateReader& r) {
+  check_identity(r, ShardIdentity::of(config_.placement, synapses_.size()));
+  r.section("recurrent_shard");
+  if (const std::uint64_t n = r.u64("feedback"); n != feedback_.size()) {
+    r.fail("feedback", "checkpoint has " + std::to_string(n) + " feedback connections, this shard " +
+                           std::to_string(feedback_.size()));
+  }
+  if (const std::uint64_t n = r.u64("forced inputs"); n != forced_.size()) {
+    r.fail("forced inputs", "checkpoint has " + std::to_string(n) + " forced inputs, this shard " +
+                                std::to_string(forced_.size()));
+  }
+  const std::uint64_t forced_cursor = r.u64("forced cursor");
+  if (forced_cursor > forced_.size()) {
+    r.fail("forced cursor", std::to_string(forced_cursor) + " is past the " + std::to_string(forced_.size()) +
+                                " forced inputs");
+  }
+  state_.load_state(r);
+  history_.load_state(r);
+  synapses_.load_state(r);
+  inbound_.load_state(r);
+
+  r.section("pending_errors");
+  // write_learning_signals reads eps[readout] for every feedback connection.
+  const std::size_t readouts_needed = feedback_.empty() ? 0 : feedback_.back().readout + std::size_t{1};
+  const std::size_t n_errors = r.count("steps", 8 + 8 + 8, std::numeric_limits<std::uint32_t>::max());
+  std::deque<PendingErrors> errors;
+  for (std::size_t i = 0; i < n_errors; ++i) {
+    PendingErrors e;
+    e.arrival = r.i64("arrival");
+    e.step = r.i64("step");
+    e.eps = r.vector<double>("eps", std::size_t{1} << 24);
+    if (e.eps.size() < readouts_needed) {
+      r.fail("eps", "has " + std::to_string(e.eps.size()) + " readouts, the feedback reads " +
+                        std::to_string(readouts_needed));
+    }
+    errors.push_back(std::move(e));
+  }
+  const ShardCounters counters = load_counters(r, counters_);
+  forced_cursor_ = static_cast<std::size_t>(forced_cursor);
+  errors_ = std::move(errors);
+  counters_ = counters;
 }
 
 }  // namespace eligo

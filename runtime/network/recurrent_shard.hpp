@@ -56,6 +56,10 @@ class RecurrentShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override;
   void append_weights(std::vector<WeightRecord>& out) const override;
+  // Saved: neuron state, history, synapses, events and errors still in flight, the forced-input cursor
+  // and the counters. Fixed by the build, only checked: synapse structure, feedback, forced inputs.
+  void save_state(StateWriter& w) const override;
+  void load_state(StateReader& r) override;
 
   const RecurrentState& state() const { return state_; }
   const HistoryArchive& history() const { return history_; }

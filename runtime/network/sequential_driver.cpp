@@ -1,5 +1,8 @@
 #include "runtime/network/sequential_driver.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace eligo {
 
 SequentialDriver::SequentialDriver(BuiltNetwork& network, Step n_steps)
@@ -7,6 +10,22 @@ SequentialDriver::SequentialDriver(BuiltNetwork& network, Step n_steps)
       clock_{network.slice_steps, n_steps},
       previous_(network.shards.size()),
       current_(network.shards.size()) {}
+
+SequentialDriver::SequentialDriver(BuiltNetwork& network, Step n_steps, Step next_slice,
+                                   std::vector<SliceOutput> last_outputs)
+    : SequentialDriver(network, n_steps) {
+  if (last_outputs.size() != network.shards.size()) {
+    throw std::invalid_argument("resuming needs the last output of each of the " +
+                                std::to_string(network.shards.size()) + " shards, got " +
+                                std::to_string(last_outputs.size()));
+  }
+  if (next_slice < 0 || next_slice > clock_.slices()) {
+    throw std::invalid_argument("cannot resume at slice " + std::to_string(next_slice) + " of a run of " +
+                                std::to_string(clock_.slices()) + " slices");
+  }
+  current_ = std::move(last_outputs);  // step() makes them the previous slice's outputs
+  next_ = next_slice;
+}
 
 bool SequentialDriver::step() {
   if (next_ >= clock_.slices()) return false;

@@ -13,6 +13,10 @@ class SequentialDriver {
  public:
   // Steps 0 … n_steps−1, in slices of network.slice_steps.
   SequentialDriver(BuiltNetwork& network, Step n_steps);
+  // Resumes a run whose shards have been restored after slice next_slice − 1 (checkpoints,
+  // runtime/checkpoint/network_checkpoint.hpp): last_outputs are the shards' outputs of that slice,
+  // parallel to network.shards, and become the inputs of slice next_slice.
+  SequentialDriver(BuiltNetwork& network, Step n_steps, Step next_slice, std::vector<SliceOutput> last_outputs);
 
   // Advances every shard by one slice; false (and nothing done) when the run is over.
   bool step();

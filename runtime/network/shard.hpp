@@ -11,6 +11,7 @@
 // Tests and `eligo verify` wire shards by hand (SequentialDriver); the actors of actors/ drive the same
 // shards concurrently.
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@
 #include "runtime/core/weight_record.hpp"
 
 namespace eligo {
+
+class StateReader;
+class StateWriter;
 
 enum class ShardRole { input, recurrent, readout };
 
@@ -56,6 +60,16 @@ class Shard {
   virtual ShardCounters counters() const = 0;
   // Appends this shard's plastic weights, each source's synapses in connection order.
   virtual void append_weights(std::vector<WeightRecord>& out) const = 0;
+
+  // Checkpoints (ARCHITECTURE.md §7). Between two advance() calls, save_state writes everything a run
+  // changes; load_state restores it into a shard built from the same network description and partition,
+  // which then continues with the next slice exactly as the saved one would have. load_state first checks
+  // that the state is this shard's (role, id, placement, synapses) and throws StateError otherwise, or
+  // when the state is corrupt; after a failed load the shard must be rebuilt.
+  // runtime/checkpoint/shard_checkpoint.hpp wraps both into a self-checking blob.
+  // Not pure only so that test doubles wrapping a shard (tests/integration) need not forward them.
+  virtual void save_state(StateWriter&) const { throw std::logic_error("this shard cannot save its state"); }
+  virtual void load_state(StateReader&) { throw std::logic_error("this shard cannot load a state"); }
 };
 
 // Where a shard sits in the network: population, global id of its first neuron, neuron count.

@@ -1,13 +1,13 @@
 #include "runtime/network/weights_digest.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+
+#include "runtime/core/sha256.hpp"
 
 namespace eligo {
 
@@ -26,23 +26,12 @@ std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network) {
 }
 
 std::string weights_digest(const std::vector<WeightRecord>& canonical) {
-  std::vector<unsigned char> bytes(canonical.size() * sizeof(double));
+  std::string bytes(canonical.size() * sizeof(double), '\0');
   for (std::size_t i = 0; i < canonical.size(); ++i) {
     std::uint64_t bits = std::bit_cast<std::uint64_t>(canonical[i].weight);
-    for (int b = 0; b < 8; ++b) bytes[i * 8 + b] = static_cast<unsigned char>(bits >> (8 * b));
+    for (int b = 0; b < 8; ++b) bytes[i * 8 + b] = static_cast<char>(static_cast<unsigned char>(bits >> (8 * b)));
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return sha256_hex(bytes);
 }
 
 }  // namespace eligo

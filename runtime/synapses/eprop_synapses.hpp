@@ -23,6 +23,9 @@
 
 namespace eligo {
 
+class StateReader;
+class StateWriter;
+
 struct SourceBookkeeping {
   Step t_prev = 0;        // stamp of the previous event; 0 = none yet
   bool prev_flush = false;
@@ -101,6 +104,16 @@ class EpropSynapses {
   // Appends every weight as NEST would show it now, each source's synapses in connection order; targets
   // are local indices offset by first_target_gid.
   void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
+
+  // Checkpoints (ARCHITECTURE.md §7; eprop_synapses_state.cpp): everything a run changes: weights,
+  // gradients, traces, optimizer moments, the per-source bookkeeping, the pending cutoff windows and the
+  // weights kept aside for reporting. The CSR structure is fixed by the build and only checked (counts
+  // and structure_fingerprint()). Both need finalize() first; a failed load leaves the synapses as they
+  // were.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
+  // Fingerprint of what the build fixed: sources, their runs, targets and which runs are static.
+  std::uint64_t structure_fingerprint() const;
 
  private:
   template <class Target>

@@ -11,6 +11,9 @@
 
 namespace eligo {
 
+class StateReader;
+class StateWriter;
+
 struct PendingEvent {
   std::uint64_t sender_gid;
   Step emitted;  // the e-prop rule stamps the event emitted + 1 (spec §1), whatever the delay
@@ -43,6 +46,11 @@ class InboundSpikes {
   }
 
   bool empty() const { return by_step_.empty(); }
+
+  // Checkpoints (ARCHITECTURE.md §7; inbound_spikes.cpp): the events still waiting for their arrival
+  // step, in the order they were added. A failed load leaves the queue as it was.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
 
  private:
   std::map<Step, std::vector<PendingEvent>> by_step_;

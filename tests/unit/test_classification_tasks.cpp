@@ -178,7 +178,7 @@ TEST_CASE("a frozen network takes the given weights as static explicit connectio
   net.in_rec_rule = all;
   net.rec_rec_rule = all;
   net.rec_out_rule = all;
-  net.rec_rec_plastic = false;  // a static block keeps its rule
+  net.rec_rec_plastic = false;  // a static block without records keeps its rule
   const std::vector<WeightRecord> w = {{0, 2, 0.5}, {1, 3, -0.25}, {2, 4, 1.5}, {3, 4, 2.5}};
   const NetworkDescription f = freeze_with_weights(net, w);
   CHECK_FALSE(f.plastic);
@@ -189,8 +189,10 @@ TEST_CASE("a frozen network takes the given weights as static explicit connectio
   CHECK(f.rec_rec_rule.has_value());
   CHECK(f.rec_out.source == std::vector<std::uint32_t>{0, 1});
   CHECK(f.rec_out.weight == std::vector<double>{1.5, 2.5});
-  CHECK_THROWS_AS(freeze_with_weights(net, {{2, 3, 1.0}}), FrozenNetworkError);  // rec → rec is static here
-  CHECK_THROWS_AS(freeze_with_weights(net, {{0, 9, 1.0}}), FrozenNetworkError);
+  CHECK_THROWS_AS(freeze_with_weights(net, {{0, 9, 1.0}}), FrozenNetworkError);  // no neuron 9
+  CHECK_THROWS_AS(freeze_with_weights(net, {{4, 2, 1.0}}), FrozenNetworkError);  // readout → rec
+  // Weights of a static block (reported too) replace its rule with the same values.
+  CHECK_FALSE(freeze_with_weights(net, {{2, 3, 1.0}}).rec_rec_rule.has_value());
 }
 
 namespace {

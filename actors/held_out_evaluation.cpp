@@ -1,14 +1,14 @@
-#include "cli/evaluation.hpp"
+#include "actors/held_out_evaluation.hpp"
 
 #include <stdexcept>
 
 #include "runtime/network/frozen_network.hpp"
 
-namespace eligo::cli {
+namespace eligo::actors {
 
 EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector<WeightRecord>& weights,
                                    std::int64_t samples, const std::optional<std::filesystem::path>& data_dir,
-                                   const actors::RunOptions& run) {
+                                   const RunOptions& run) {
   if (!setup.classification) throw std::invalid_argument(setup.task + " has no held-out set to evaluate on");
   if (samples < 1) throw std::invalid_argument("an evaluation needs at least one sample");
   ClassificationTask task = *setup.classification;
@@ -17,9 +17,14 @@ EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector
   const TaskTiming timing = lay_out_held_out(net, task, samples);
   net = freeze_with_weights(std::move(net), weights);
 
-  actors::IterationPlan plan{timing.loss.first_step, timing.loss.sequence, timing.loss.group_size, timing.loss.n_iter};
+  IterationPlan plan{timing.loss.first_step, timing.loss.sequence, timing.loss.group_size, timing.loss.n_iter};
   plan.accuracy_window = timing.accuracy_window;
-  const actors::RunResult r = actors::run_network(net, timing.n_steps, plan, run);
+  // Only the partition and threads carry over: no checkpoints, no resume, in a run of its own.
+  RunOptions options;
+  options.threads = run.threads;
+  options.shards = run.shards;
+  options.input_shards = run.input_shards;
+  const RunResult r = run_network(net, timing.n_steps, plan, options);
   if (r.iterations.size() != 1) throw std::runtime_error("evaluation: the run reported no result");
   EvaluationResult e;
   e.accuracy = r.iterations.front().accuracy;
@@ -29,4 +34,4 @@ EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector
   return e;
 }
 
-}  // namespace eligo::cli
+}  // namespace eligo::actors

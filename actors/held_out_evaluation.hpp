@@ -10,7 +10,7 @@
 #include "actors/coordinator.hpp"
 #include "runtime/config/training_config.hpp"
 
-namespace eligo::cli {
+namespace eligo::actors {
 
 struct EvaluationResult {
   double accuracy = 0.0;
@@ -22,6 +22,6 @@ struct EvaluationResult {
 // data_dir replaces the config's N-MNIST folder when set.
 EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector<WeightRecord>& weights,
                                    std::int64_t samples, const std::optional<std::filesystem::path>& data_dir,
-                                   const actors::RunOptions& run);
+                                   const RunOptions& run);
 
-}  // namespace eligo::cli
+}  // namespace eligo::actors
