@@ -1,4 +1,5 @@
 #include "cli/data_command.hpp"
+#include "cli/guarded_run.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -173,14 +174,7 @@ void add_mnist_events_command(CLI::App& data, int& exit_code) {
   cmd->add_option("--refractory-us", sensor.refractory_us, "Minimum time between two events of one pixel")
       ->capture_default_str();
   cmd->add_flag("--overwrite", o->conversion.overwrite, "Replace an earlier conversion in --out");
-  cmd->callback([o, &exit_code] {
-    try {
-      exit_code = run_mnist_events(*o);
-    } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      exit_code = 2;
-    }
-  });
+  cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_mnist_events(*o); }); });
 }
 
 }  // namespace

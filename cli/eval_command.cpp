@@ -3,6 +3,7 @@
 // on held-out samples with learning switched off (evaluation.hpp). DATA replaces the config's N-MNIST
 // folder; the evidence-accumulation task draws fresh trials.
 #include "cli/eval_command.hpp"
+#include "cli/guarded_run.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -70,14 +71,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--samples", o->samples, "Held-out samples (default: the config's task.test_samples)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o->run.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
-  cmd->callback([o, &exit_code] {
-    try {
-      exit_code = run_eval(*o);
-    } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      exit_code = 2;
-    }
-  });
+  cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_eval(*o); }); });
 }
 
 }  // namespace eligo::cli

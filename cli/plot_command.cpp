@@ -1,4 +1,5 @@
 #include "cli/plot_command.hpp"
+#include "cli/guarded_run.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -42,14 +43,7 @@ void add_plot_command(CLI::App& app, int& exit_code) {
   cmd->add_option("dir", o->dir, "Output directory of eligo train (holds metrics.jsonl)")->required();
   cmd->add_option("--gnuplot", o->figures.gnuplot, "gnuplot program to run (name in PATH or path)")
       ->capture_default_str();
-  cmd->callback([o, &exit_code] {
-    try {
-      exit_code = run_plot(*o);
-    } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      exit_code = 2;
-    }
-  });
+  cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_plot(*o); }); });
 }
 
 }  // namespace eligo::cli

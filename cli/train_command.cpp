@@ -3,6 +3,7 @@
 // classification tasks, held-out evaluations (evaluation.hpp). `--resume DIR` continues from the
 // latest complete checkpoint in DIR and ends with the weights of the uninterrupted run.
 #include "cli/train_command.hpp"
+#include "cli/guarded_run.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -230,14 +231,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--resume", o->resume,
                   "Continue from the latest complete checkpoint in this run directory (or from this checkpoint "
                   "directory); same config, seed and iterations");
-  cmd->callback([o, &exit_code] {
-    try {
-      exit_code = run_train(*o);
-    } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      exit_code = 2;
-    }
-  });
+  cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_train(*o); }); });
 }
 
 }  // namespace eligo::cli
