@@ -15,34 +15,14 @@
 #include "runtime/data/sample_sequence.hpp"
 #include "runtime/losses/classification_accuracy.hpp"
 #include "runtime/network/frozen_network.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace eligo;
+using test::TempDir;
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("eligo_class_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path_ / name;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 NetworkDescription sized(std::uint32_t n_in, std::uint32_t n_rec, std::uint32_t n_out) {
   NetworkDescription net;

@@ -16,6 +16,7 @@
 
 #include "cli/gnuplot_figures.hpp"
 #include "cli/run_results.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -28,30 +29,9 @@ using eligo::cli::read_run_results;
 using eligo::cli::RunFileError;
 using eligo::cli::RunResults;
 
-// A directory in the system temp directory, removed with everything in it when the object goes away.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ =
-        fs::temp_directory_path() / ("eligo_plot_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    fs::create_directories(path_ / "recording");
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+// A run directory with its recording/ folder, removed at the end.
+struct RunDir : eligo::test::TempDir {
+  RunDir() : TempDir("eligo_plot_test") { fs::create_directories(path() / "recording"); }
 };
 
 // CRC-32 of PNG chunks (ISO 3309, reflected polynomial 0xEDB88320), written out so the test does
@@ -100,7 +80,7 @@ std::string png_problem(const fs::path& file) {
 }
 
 // A run directory as `eligo train` leaves it after a classification run with recordings.
-void write_full_run(const TempDir& run) {
+void write_full_run(const RunDir& run) {
   run.write("metrics.jsonl",
             "{\"iteration\":1,\"loss\":2.5,\"accuracy\":0.25,\"spikes\":120,\"rate_hz\":12.5,\"wall_seconds\":0.1}\n"
             "{\"iteration\":2,\"loss\":null,\"accuracy\":0.5,\"spikes\":110,\"rate_hz\":11.0,\"wall_seconds\":0.2}\n"
@@ -150,7 +130,7 @@ std::string draw_error(const RunResults& run, const fs::path& plots, const std::
 }  // namespace
 
 TEST_CASE("a full run directory is read with its optional files and missing fields", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   write_full_run(run);
   run.write("summary.json", R"({"name": "digits", "task": "nmnist", "final_loss": 1.0})");
   const RunResults r = read_run_results(run.path());
@@ -174,7 +154,7 @@ TEST_CASE("a full run directory is read with its optional files and missing fiel
 }
 
 TEST_CASE("a run without summary, recordings or evaluations is named after its directory", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   run.write("metrics.jsonl", "{\"iteration\": 1.0, \"loss\": 3}\r\n\r\n{\"iteration\": 2, \"loss\": 2}\n\n");
   const RunResults r = read_run_results(run.path().string() + "/");
   CHECK(r.name == run.path().filename().string());
@@ -187,7 +167,7 @@ TEST_CASE("a run without summary, recordings or evaluations is named after its d
 }
 
 TEST_CASE("plotting a full run writes valid training, raster and readout PNGs with their scripts", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   write_full_run(run);
   // A hostile name: a quote, a newline and a backquoted command must stay text in the gnuplot scripts.
   const fs::path pwned = run.path() / "pwned";
@@ -208,7 +188,7 @@ TEST_CASE("plotting a full run writes valid training, raster and readout PNGs wi
 }
 
 TEST_CASE("only the figures whose inputs exist are drawn, and a silent population still gets a raster", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   run.write("metrics.jsonl", "{\"iteration\":1,\"loss\":4}\n{\"iteration\":2,\"loss\":3}\n");
   run.write("recording/spikes.tsv", "# step\tpopulation\tneuron\n5\trec\t0\n9\trec\t3\n");
   const fs::path plots = run.path() / "plots";
@@ -219,7 +199,7 @@ TEST_CASE("only the figures whose inputs exist are drawn, and a silent populatio
 }
 
 TEST_CASE("a run directory or metrics file that is missing is named in the error", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   const fs::path missing = run.path() / "no_such_run";
   CHECK_THAT(read_error(missing), Catch::Contains(missing.string()) && Catch::Contains("no such run directory"));
   CHECK_THAT(read_error(run.path()),
@@ -227,7 +207,7 @@ TEST_CASE("a run directory or metrics file that is missing is named in the error
 }
 
 TEST_CASE("a malformed line is named by file and line number", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   const std::string good = "{\"iteration\":1,\"loss\":4}\n";
   const fs::path metrics = run.path() / "metrics.jsonl";
 
@@ -263,7 +243,7 @@ TEST_CASE("a malformed line is named by file and line number", "[plot]") {
 }
 
 TEST_CASE("a gnuplot that is missing or fails is named with its exit status and error output", "[plot]") {
-  const TempDir run;
+  const RunDir run;
   run.write("metrics.jsonl", "{\"iteration\":1,\"loss\":4}\n");
   const RunResults r = read_run_results(run.path());
   const fs::path plots = run.path() / "plots";

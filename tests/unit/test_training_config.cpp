@@ -15,6 +15,7 @@
 
 #include "runtime/config/training_config.hpp"
 #include "runtime/data/sine_wave_task.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -26,36 +27,12 @@ using eligo::load_training_config;
 using eligo::NetworkDescription;
 using eligo::Step;
 using eligo::TrainingSetup;
+using eligo::test::TempDir;
 
 const fs::path kExamples = fs::path(ELIGO_TEST_DATA_DIR).parent_path().parent_path() / "examples";
 const fs::path kSineWave = kExamples / "sine_wave.yaml";
 const fs::path kSineWaveSmall = kExamples / "sine_wave_small.yaml";
 
-// A directory in the system temp directory, removed with everything in it when the object goes away.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("eligo_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The ConfigError that loading `file` throws; fails the test when there is none.
 ConfigError config_error(const fs::path& file, const ConfigOverrides& overrides = {}) {
