@@ -78,8 +78,8 @@ void HistoryArchive::load_state(StateReader& r) {
     r.fail("neurons", "checkpoint has " + std::to_string(n) + " neurons, this archive " + std::to_string(n_));
   }
   if (const std::uint64_t f = r.u64("fields"); f != fields_) {
-    r.fail("fields", "checkpoint has " + std::to_string(f) + " fields per step, this archive " +
-                         std::to_string(fields_));
+    r.fail("fields",
+           "checkpoint has " + std::to_string(f) + " fields per step, this archive " + std::to_string(fields_));
   }
   const Step first = r.i64("first_step");
   const std::size_t row_bytes = n_ * fields_ * sizeof(double);

@@ -40,9 +40,9 @@ SequentialDriver resume_network(BuiltNetwork& network, Step n_steps, const std::
       const SpikeBatch& b = r.output.spikes;
       if (b.first_step != clock.first_step(slice) ||
           (network.shards[i]->role() == ShardRole::readout && r.output.errors.n_steps != clock.steps_in(slice))) {
-        throw StateError(which + ": slice " + std::to_string(slice) + " began at step " +
-                         std::to_string(b.first_step) + ", in this run it begins at step " +
-                         std::to_string(clock.first_step(slice)) + " (another slice length: other delays?)");
+        throw StateError(which + ": slice " + std::to_string(slice) + " began at step " + std::to_string(b.first_step) +
+                         ", in this run it begins at step " + std::to_string(clock.first_step(slice)) +
+                         " (another slice length: other delays?)");
       }
       if (b.sender_first_gid != network.placements[i].first_gid) {
         throw StateError(which + ": its last spikes were sent from global id " + std::to_string(b.sender_first_gid) +

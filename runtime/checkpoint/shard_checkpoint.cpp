@@ -36,8 +36,8 @@ std::string printable(std::string_view b) {
 void check_output(StateReader& r, const Shard& shard, Step slice, const SliceOutput& out) {
   if (slice < 0) return;  // taken before the first slice: nothing was sent yet
   if (out.spikes.slice != slice) {
-    r.fail("spike_batch", "is of slice " + std::to_string(out.spikes.slice) + ", the checkpoint of slice " +
-                              std::to_string(slice));
+    r.fail("spike_batch",
+           "is of slice " + std::to_string(out.spikes.slice) + ", the checkpoint of slice " + std::to_string(slice));
   }
   if (out.spikes.sender_shard != shard.id()) {
     r.fail("spike_batch", "was sent by shard " + std::to_string(out.spikes.sender_shard) + ", not by shard " +
@@ -49,8 +49,8 @@ void check_output(StateReader& r, const Shard& shard, Step slice, const SliceOut
       r.fail("error_batch", "is not of the checkpoint's slice " + std::to_string(slice));
     }
     if (out.readout_signal.size() != signals) {
-      r.fail("readout_signal", "has " + std::to_string(out.readout_signal.size()) + " values for " +
-                                   std::to_string(signals) + " errors");
+      r.fail("readout_signal",
+             "has " + std::to_string(out.readout_signal.size()) + " values for " + std::to_string(signals) + " errors");
     }
   } else if (signals != 0 || !out.readout_signal.empty()) {
     r.fail("error_batch", "a " + std::string(shard.role() == ShardRole::input ? "input" : "recurrent") +
@@ -81,8 +81,8 @@ std::string_view unseal_checkpoint(std::string_view blob) {
                         "': this is not a shard checkpoint");
   }
   if (const std::uint32_t v = r.u32("format version"); v != kShardCheckpointVersion) {
-    r.fail("format version", "is " + std::to_string(v) + "; this build reads version " +
-                                 std::to_string(kShardCheckpointVersion));
+    r.fail("format version",
+           "is " + std::to_string(v) + "; this build reads version " + std::to_string(kShardCheckpointVersion));
   }
   const std::uint64_t length = r.u64("payload length");
   if (r.remaining() < kTrailerBytes || length != r.remaining() - kTrailerBytes) {

@@ -6,9 +6,12 @@ namespace eligo {
 
 const char* to_string(ShardRole role) {
   switch (role) {
-    case ShardRole::input: return "input";
-    case ShardRole::recurrent: return "recurrent";
-    case ShardRole::readout: return "readout";
+    case ShardRole::input:
+      return "input";
+    case ShardRole::recurrent:
+      return "recurrent";
+    case ShardRole::readout:
+      return "readout";
   }
   return "unknown";
 }

@@ -16,7 +16,7 @@ struct ShardIdentity {
   std::uint32_t first_index = 0;  // within the population
   std::uint32_t size = 0;         // neurons
   std::uint64_t first_gid = 0;
-  std::uint64_t synapses = 0;     // incoming synapses held by the shard
+  std::uint64_t synapses = 0;  // incoming synapses held by the shard
 
   static ShardIdentity of(const ShardPlacement& p, std::uint64_t synapses) {
     return {p.role, p.shard_id, p.first_index, p.size, p.first_gid, synapses};

@@ -26,8 +26,7 @@ void StateReader::need(std::string_view field, std::size_t n) const {
 void StateReader::section(std::string_view tag) {
   const std::string found = string("section tag", 64);
   if (found != tag) {
-    fail("", "expected section '" + std::string(tag) + "' but found '" + found + "' at byte " +
-                 std::to_string(pos_));
+    fail("", "expected section '" + std::string(tag) + "' but found '" + found + "' at byte " + std::to_string(pos_));
   }
   section_ = found;
 }

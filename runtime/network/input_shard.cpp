@@ -58,8 +58,8 @@ void InputShard::load_state(StateReader& r) {
   }
   const std::uint64_t cursor = r.u64("cursor");
   if (cursor > arrivals_.size()) {
-    r.fail("cursor", std::to_string(cursor) + " is past the end of the schedule (" +
-                         std::to_string(arrivals_.size()) + " spikes)");
+    r.fail("cursor", std::to_string(cursor) + " is past the end of the schedule (" + std::to_string(arrivals_.size()) +
+                         " spikes)");
   }
   auto received = r.vector_of_size<std::uint32_t>("received", received_.size());
   auto last_event = r.vector_of_size<Step>("last_event", last_event_.size());

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "runtime/checkpoint/shard_header.hpp"
-
 #include "runtime/synapses/eprop_targets.hpp"
 #include "runtime/synapses/spike_delivery.hpp"
 
@@ -105,6 +104,8 @@ void save_cursor(StateWriter& w, std::size_t next, double value, std::size_t sig
 
 }  // namespace
 
+// input_ is not state: every step refills it from zero. The cursors would find their place again from
+// the start of their signals, but are saved so that a restored shard is the saved one, byte for byte.
 void ReadoutShard::save_state(StateWriter& w) const {
   save_identity(w, ShardIdentity::of(config_.placement, synapses_.size()));
   w.section("signal_cursors");
@@ -128,8 +129,8 @@ void ReadoutShard::load_state(StateReader& r) {
   auto load_cursor = [&](const SignalCursor& current, std::string_view name) {
     const std::size_t length = current.signal->time.size();
     if (const std::uint64_t n = r.u64(name); n != length) {
-      r.fail(name, "the checkpoint's signal has " + std::to_string(n) + " values, this shard's " +
-                       std::to_string(length));
+      r.fail(name,
+             "the checkpoint's signal has " + std::to_string(n) + " values, this shard's " + std::to_string(length));
     }
     SignalCursor c = current;
     const std::uint64_t next = r.u64(name);

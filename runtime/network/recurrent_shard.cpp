@@ -5,7 +5,6 @@
 #include <string>
 
 #include "runtime/checkpoint/shard_header.hpp"
-
 #include "runtime/models/eprop_iaf.hpp"
 #include "runtime/models/eprop_iaf_adapt.hpp"
 #include "runtime/models/eprop_iaf_psc_delta.hpp"
@@ -164,6 +163,7 @@ void RecurrentShard::append_weights(std::vector<WeightRecord>& out) const {
   synapses_.append_weights(config_.placement.first_gid, out);
 }
 
+// input_ is not state: every step refills it from zero.
 void RecurrentShard::save_state(StateWriter& w) const {
   save_identity(w, ShardIdentity::of(config_.placement, synapses_.size()));
   w.section("recurrent_shard");
@@ -192,13 +192,13 @@ void RecurrentShard::load_state(StateReader& r) {
                            std::to_string(feedback_.size()));
   }
   if (const std::uint64_t n = r.u64("forced inputs"); n != forced_.size()) {
-    r.fail("forced inputs", "checkpoint has " + std::to_string(n) + " forced inputs, this shard " +
-                                std::to_string(forced_.size()));
+    r.fail("forced inputs",
+           "checkpoint has " + std::to_string(n) + " forced inputs, this shard " + std::to_string(forced_.size()));
   }
   const std::uint64_t forced_cursor = r.u64("forced cursor");
   if (forced_cursor > forced_.size()) {
-    r.fail("forced cursor", std::to_string(forced_cursor) + " is past the " + std::to_string(forced_.size()) +
-                                " forced inputs");
+    r.fail("forced cursor",
+           std::to_string(forced_cursor) + " is past the " + std::to_string(forced_.size()) + " forced inputs");
   }
   state_.load_state(r);
   history_.load_state(r);

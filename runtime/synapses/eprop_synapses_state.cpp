@@ -17,6 +17,7 @@ constexpr std::size_t kMaxRecords = std::numeric_limits<std::uint32_t>::max();
 // t_prev, prev_flush, zpb, z_bar, rem, decay, then the optimizer clock: k, η_cur, n_opt, β1^k, β2^k.
 constexpr std::size_t kBookkeepingBytes = 8 + 1 + 8 + 8 + 8 + 8 + 5 * 8;
 constexpr std::size_t kDueBytes = 8 + 4;
+constexpr std::size_t kReportedRunBytes = 8 + 8;  // run, weight count (then the weights)
 
 void save_bookkeeping(StateWriter& w, const SourceBookkeeping& b) {
   w.i64(b.t_prev);
@@ -110,8 +111,8 @@ void EpropSynapses::load_state(StateReader& r) {
                           std::to_string(source_gid_.size()));
   }
   if (const std::uint64_t n = r.u64("synapses"); n != target_.size()) {
-    r.fail("synapses", "checkpoint has " + std::to_string(n) + " synapses, this shard " +
-                           std::to_string(target_.size()));
+    r.fail("synapses",
+           "checkpoint has " + std::to_string(n) + " synapses, this shard " + std::to_string(target_.size()));
   }
   if (r.u64("structure fingerprint") != structure_fingerprint()) {
     r.fail("structure fingerprint",
@@ -152,13 +153,13 @@ void EpropSynapses::load_state(StateReader& r) {
   }
 
   r.section("reported_weights");
-  const std::size_t n_reported = r.count("runs", 2 * 8, book.size());
+  const std::size_t n_reported = r.count("runs", kReportedRunBytes, book.size());
   std::unordered_map<std::size_t, std::vector<double>> reported;
   for (std::size_t i = 0; i < n_reported; ++i) {
     const std::uint64_t run = r.u64("run");
     if (run >= book.size() || reported.contains(run)) {
-      r.fail("run", "names run " + std::to_string(run) + " (of " + std::to_string(book.size()) +
-                        ") out of range or twice");
+      r.fail("run",
+             "names run " + std::to_string(run) + " (of " + std::to_string(book.size()) + ") out of range or twice");
     }
     reported.emplace(run, r.vector_of_size<double>("weights", offset_[run + 1] - offset_[run]));
   }

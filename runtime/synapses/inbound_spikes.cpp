@@ -10,8 +10,8 @@
 namespace eligo {
 namespace {
 constexpr std::size_t kMaxRecords = std::numeric_limits<std::uint32_t>::max();
-constexpr std::size_t kStepBytes = 8 + 8;             // arrival step, event count
-constexpr std::size_t kEventBytes = 8 + 8 + 4 + 1;    // sender, emitted, multiplicity, kind
+constexpr std::size_t kStepBytes = 8 + 8;           // arrival step, event count
+constexpr std::size_t kEventBytes = 8 + 8 + 4 + 1;  // sender, emitted, multiplicity, kind
 }  // namespace
 
 void InboundSpikes::save_state(StateWriter& w) const {

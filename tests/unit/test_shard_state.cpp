@@ -2,10 +2,9 @@
 // saved, thrown away and resumed in a freshly built network gives the uninterrupted run's weights,
 // readout signals, losses and counters bit for bit; a restored network saves the bytes it was loaded
 // from; and a damaged or foreign checkpoint is refused with a message that names the problem.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -170,9 +169,7 @@ void require_resumes_exactly(const Scenario& s, const std::vector<Step>& slices)
   }
 }
 
-Step slices_of(const Scenario& s) {
-  return eligo::SliceClock{s.net.min_delay(), s.n_steps}.slices();
-}
+Step slices_of(const Scenario& s) { return eligo::SliceClock{s.net.min_delay(), s.n_steps}.slices(); }
 
 Scenario nest_case(const std::string& file, std::uint32_t input_shards, std::uint32_t recurrent_shards) {
   const eligo::ReferenceCase c = eligo::load_reference_case(std::string(ELIGO_TEST_DATA_DIR) + "/nest/" + file);
@@ -283,8 +280,9 @@ TEST_CASE("the state stream refuses bad input with an error naming the section a
     w.section("history_archive");
     const std::string bytes = w.take();
     StateReader r = reader_of(bytes);
-    CHECK(error_of([&] { r.section("eprop_synapses"); }).find(
-              "expected section 'eprop_synapses' but found 'history_archive'") != std::string::npos);
+    CHECK(error_of([&] {
+            r.section("eprop_synapses");
+          }).find("expected section 'eprop_synapses' but found 'history_archive'") != std::string::npos);
   }
   SECTION("a vector longer than the bytes left: refused before anything is allocated") {
     StateWriter w;
@@ -308,8 +306,9 @@ TEST_CASE("the state stream refuses bad input with an error naming the section a
     w.vector(std::vector<double>(250, 0.0));
     const std::string bytes = w.take();
     StateReader r = reader_of(bytes);
-    CHECK(error_of([&] { r.vector_of_size<double>("v", 200); }).find(
-              "field 'v': has 250 values where this shard has 200") != std::string::npos);
+    CHECK(error_of([&] {
+            r.vector_of_size<double>("v", 200);
+          }).find("field 'v': has 250 values where this shard has 200") != std::string::npos);
   }
   SECTION("a string whose length runs past the end") {
     StateWriter w;
@@ -340,8 +339,7 @@ TEST_CASE("the state stream refuses bad input with an error naming the section a
 // ---------------------------------------------------------------------------------------------------
 // Resumed runs equal uninterrupted ones
 
-TEST_CASE("a NEST case with Adam resumes from any slice to the same weights and losses",
-          "[checkpoint]") {
+TEST_CASE("a NEST case with Adam resumes from any slice to the same weights and losses", "[checkpoint]") {
   const Scenario s = nest_case("regression_eprop_iaf_adam.json", 1, 1);
   std::vector<Step> slices = checkpoints_of(s);
   slices.push_back(-1);  // before the first slice
@@ -449,8 +447,9 @@ TEST_CASE("a truncated checkpoint blob is refused wherever it is cut", "[checkpo
   const Blobs blobs = run_until(s, 60).blobs;
   for (std::size_t shard = 0; shard < blobs.size(); ++shard) {
     const std::string& blob = blobs[shard];
-    for (const std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{19}, std::size_t{20},
-                                  std::size_t{21}, blob.size() / 3, blob.size() / 2, blob.size() - 9, blob.size() - 1}) {
+    for (const std::size_t cut :
+         {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{19}, std::size_t{20}, std::size_t{21},
+          blob.size() / 3, blob.size() / 2, blob.size() - 9, blob.size() - 1}) {
       INFO("shard " << shard << " cut to " << cut << " of " << blob.size() << " bytes");
       Blobs damaged = blobs;
       damaged[shard] = blob.substr(0, cut);
@@ -502,8 +501,9 @@ TEST_CASE("a payload cut short anywhere is refused by the field it ends in witho
     const std::size_t stride = std::max<std::size_t>(1, payload.size() / 400);
     for (std::size_t cut = 0; cut < payload.size(); cut += (cut < 200 ? 1 : stride)) {
       INFO("shard " << shard << " payload cut to " << cut << " of " << payload.size() << " bytes");
-      const std::string what = error_of(
-          [&] { eligo::load_shard_checkpoint(*network.shards[shard], eligo::seal_checkpoint(payload.substr(0, cut))); });
+      const std::string what = error_of([&] {
+        eligo::load_shard_checkpoint(*network.shards[shard], eligo::seal_checkpoint(payload.substr(0, cut)));
+      });
       CHECK(contains(what, "checkpoint loaded into shard " + std::to_string(shard)));
       CHECK((contains(what, "left") || contains(what, "truncated")));
     }
@@ -561,7 +561,8 @@ TEST_CASE("a checkpoint of another shard or another partition is refused with th
   SECTION("blobs taken after different slices") {
     Blobs mixed = blobs;
     mixed[4] = run_until(two, 31).blobs[4];
-    CHECK(contains(resume_error(two, mixed), "checkpoint of shard 4 was taken after slice 31, that of shard 0 after slice 30"));
+    CHECK(contains(resume_error(two, mixed),
+                   "checkpoint of shard 4 was taken after slice 31, that of shard 0 after slice 30"));
   }
 }
 
