@@ -37,10 +37,11 @@ int run_bench(BenchOptions o) {
                                    b.timing.loss.n_iter};
   spdlog::info("bench: N = {}, K = {}, {} iteration(s) of {} steps, {} thread(s), {} shard(s)", o.params.n_rec,
                b.indegree, o.params.iterations, o.params.sequence, o.run.threads, o.run.shards);
-  const actors::RunResult r = actors::run_network(
-      b.network, b.timing.n_steps, plan, o.run, {[](const actors::IterationReport& it, double elapsed) {
-        spdlog::info("bench: iteration {} loss {:.6g} ({:.1f} s)", it.iteration + 1, it.loss, elapsed);
-      }});
+  actors::Callbacks callbacks;
+  callbacks.on_iteration = [](const actors::IterationReport& it, double elapsed) {
+    spdlog::info("bench: iteration {} loss {:.6g} ({:.1f} s)", it.iteration + 1, it.loss, elapsed);
+  };
+  const actors::RunResult r = actors::run_network(b.network, b.timing.n_steps, plan, o.run, callbacks);
 
   const std::uint64_t n_rec = o.params.n_rec, n_out = 1;
   const std::uint64_t in_rec = r.input_spikes * n_rec;

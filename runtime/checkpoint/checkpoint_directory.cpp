@@ -21,10 +21,11 @@ using json = nlohmann::ordered_json;
 constexpr int kFormat = 1;
 constexpr const char* kManifest = "manifest.json";
 
-std::string shard_file(std::size_t i, const char* ext) {
-  char name[32];
-  std::snprintf(name, sizeof name, "shard-%04zu.%s", i, ext);
-  return name;
+// "shard-0003.bin": zero-padded so the files list in shard order.
+std::string shard_file(std::size_t i, const std::string& ext) {
+  std::string number = std::to_string(i);
+  if (number.size() < 4) number.insert(0, 4 - number.size(), '0');
+  return "shard-" + number + "." + ext;
 }
 
 std::string encode_weights(const std::vector<WeightRecord>& weights) {
