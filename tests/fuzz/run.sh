@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# Builds the parser fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
+# Builds the parser and frame-decoder fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
 # (default 60) from the bundled cases and examples as seeds. Not part of CI: run it by hand.
 # Usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 out=build-fuzz
-mkdir -p "$out/corpus_case" "$out/corpus_config"
+mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame"
 gen="$out/gen"
 mkdir -p "$gen"
 protoc -I proto/eligo --cpp_out="$gen" proto/eligo/config.proto proto/eligo/messages.proto
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -ffp-contract=off -I. -I"$gen")
 common=(runtime/network/parameter_checks.cpp runtime/network/network_description.cpp
-        runtime/network/connection_rules.cpp runtime/data/sine_wave_task.cpp)
-clang++ "${flags[@]}" tests/fuzz/fuzz_reference_case.cpp runtime/data/reference_case.cpp "${common[@]}" \
-  -o "$out/fuzz_reference_case"
+        runtime/network/connection_rules.cpp runtime/data/*.cpp runtime/core/*.cpp)
+clang++ "${flags[@]}" tests/fuzz/fuzz_reference_case.cpp "${common[@]}" \
+  -larchive -lcrypto -o "$out/fuzz_reference_case"
 clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/training_config.cpp "${common[@]}" \
-  "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -o "$out/fuzz_training_config"
+  "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -o "$out/fuzz_training_config"
+clang++ "${flags[@]}" tests/fuzz/fuzz_frame_decoder.cpp actors/transport/frame_codec.cpp "$gen/messages.pb.cc" \
+  -lprotobuf -o "$out/fuzz_frame_decoder"
 cp tests/data/nest/regression_eprop_iaf_adam.json "$out/corpus_case/"
 cp examples/*.yaml "$out/corpus_config/"
+printf '\0\0\0\x08\x0a\x06\x08\x01\x20\x01\x22\x00' > "$out/corpus_frame/spikes"
 "$out/fuzz_reference_case" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_case"
 "$out/fuzz_training_config" -max_total_time="$seconds" -max_len=8192 -rss_limit_mb=2048 "$out/corpus_config"
+"$out/fuzz_frame_decoder" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_frame"
