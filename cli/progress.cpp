@@ -22,11 +22,13 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-Progress::Progress(std::string label, std::int64_t total)
-    : label_(std::move(label)), total_(total), terminal_(isatty(fileno(stderr)) != 0) {}
+Progress::Progress(std::string label, std::int64_t total, std::int64_t already_done)
+    : label_(std::move(label)), total_(total), already_done_(already_done), terminal_(isatty(fileno(stderr)) != 0) {}
 
 void Progress::update(std::int64_t done, double elapsed, const std::string& detail) {
-  const double eta = done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : NAN;
+  // The rate comes from the units done in this process (a resumed run did the others earlier).
+  const std::int64_t here = done - already_done_;
+  const double eta = here > 0 ? elapsed / static_cast<double>(here) * static_cast<double>(total_ - done) : NAN;
   if (!terminal_) {
     spdlog::info("{} {}/{} {} elapsed {} eta {}", label_, done, total_, detail, format_duration(elapsed),
                  format_duration(eta));

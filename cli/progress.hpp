@@ -8,7 +8,8 @@ namespace eligo::cli {
 
 class Progress {
  public:
-  Progress(std::string label, std::int64_t total);
+  // already_done: units finished before this process started (a resumed run).
+  Progress(std::string label, std::int64_t total, std::int64_t already_done = 0);
   // Called after unit `done` (1-based) of `total`; `detail` is shown after the counter.
   void update(std::int64_t done, double elapsed_seconds, const std::string& detail);
   void finish();
@@ -16,6 +17,7 @@ class Progress {
  private:
   std::string label_;
   std::int64_t total_;
+  std::int64_t already_done_;
   bool terminal_;
   bool drawn_ = false;
 };

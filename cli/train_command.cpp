@@ -119,7 +119,7 @@ int run_train(const TrainOptions& o) {
                setup.network.n_out, setup.loss.n_iter, setup.loss.sequence * setup.loss.group_size, run.threads,
                run.shards, out.string());
   const actors::IterationPlan plan = make_plan(setup);
-  Progress progress("train", setup.loss.n_iter);
+  Progress progress("train", setup.loss.n_iter, done_iterations);
   double best = INFINITY;
   for (const auto& line : metrics.kept()) best = std::min(best, line.value("loss", double{INFINITY}));
   std::uint64_t total_spikes = 0;
