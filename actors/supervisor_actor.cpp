@@ -5,6 +5,18 @@
 #include "runtime/checkpoint/state_stream.hpp"
 
 namespace eligo::actors {
+namespace {
+
+// Appends step o of a slice's step-major readout and target signals (n_out values each).
+void append_step(const SliceOutput& out, Step o, std::size_t n_out, std::vector<double>& readout,
+                 std::vector<double>& target) {
+  const auto first = static_cast<std::ptrdiff_t>(o) * static_cast<std::ptrdiff_t>(n_out);
+  const auto last = first + static_cast<std::ptrdiff_t>(n_out);
+  readout.insert(readout.end(), out.readout_signal.begin() + first, out.readout_signal.begin() + last);
+  target.insert(target.end(), out.target_signal.begin() + first, out.target_signal.begin() + last);
+}
+
+}  // namespace
 
 SupervisorActor::SupervisorActor(caf::actor_config& cfg, std::shared_ptr<Shard> readouts, std::uint32_t feeders,
                                  caf::actor coordinator, IterationPlan plan)
@@ -28,11 +40,7 @@ void SupervisorActor::observe(Step, const SliceOutput& out) {
   for (Step o = 0; o < steps; ++o) {
     const Step offset = first + o - plan_.first_step;
     if (offset < 0 || length <= 0 || offset >= length * plan_.n_iter) continue;
-    const auto row = static_cast<std::ptrdiff_t>(o) * static_cast<std::ptrdiff_t>(n_out);
-    recorded_.readout_signal.insert(recorded_.readout_signal.end(), out.readout_signal.begin() + row,
-                                    out.readout_signal.begin() + row + static_cast<std::ptrdiff_t>(n_out));
-    recorded_.target_signal.insert(recorded_.target_signal.end(), out.target_signal.begin() + row,
-                                   out.target_signal.begin() + row + static_cast<std::ptrdiff_t>(n_out));
+    append_step(out, o, n_out, recorded_.readout_signal, recorded_.target_signal);
     if ((offset + 1) % length == 0) report_iteration(offset / length);
   }
 }
@@ -120,11 +128,7 @@ void SupervisorActor::record(Step first, Step steps, const SliceOutput& out) {
     if (t < begin || t >= end) continue;
     if (recording_.readout_signal.empty()) recording_.first_step = t;
     recording_.n_out = n_out;
-    const auto row = static_cast<std::ptrdiff_t>(o) * static_cast<std::ptrdiff_t>(n_out);
-    recording_.readout_signal.insert(recording_.readout_signal.end(), out.readout_signal.begin() + row,
-                                     out.readout_signal.begin() + row + static_cast<std::ptrdiff_t>(n_out));
-    recording_.target_signal.insert(recording_.target_signal.end(), out.target_signal.begin() + row,
-                                    out.target_signal.begin() + row + static_cast<std::ptrdiff_t>(n_out));
+    append_step(out, o, n_out, recording_.readout_signal, recording_.target_signal);
   }
   // Sent once the spikes of the window's last step have come in (they arrive one slice later).
   if (first >= end && !recording_sent_) {

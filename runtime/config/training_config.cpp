@@ -985,9 +985,7 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
                          show(std::round(entries * 8 / 1e9)) + " GB); lower training.iterations or training.group_size");
     try {
       timing = lay_out_training(net, *s.classification, iterations);
-    } catch (const DataFileError&) {
-      throw;
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::invalid_argument& e) {  // data file errors pass through: they name their file
       r.fail("task", e.what());
     }
   }

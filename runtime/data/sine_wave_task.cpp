@@ -25,8 +25,6 @@
 namespace eligo {
 namespace {
 
-constexpr Step kOffsetGen = kTaskOffsetGen;
-constexpr Step kTotalOffset = kTaskTotalOffset;
 
 // Streams of the task's random numbers; connection blocks use small stream numbers (1 + block index).
 constexpr std::uint64_t kInputRasterStream = 0x7461736b'00000001ULL;  // "task" · 1
@@ -49,7 +47,7 @@ std::vector<std::vector<Step>> input_spikes(const NetworkDescription& net, const
     const std::vector<Step> cells = raster_row(params.seed, i, params.sequence, p);
     spikes[i].reserve(cells.size() * static_cast<std::size_t>(params.iterations));
     for (std::int64_t it = 0; it < params.iterations; ++it)
-      for (Step s : cells) spikes[i].push_back(kOffsetGen + it * params.sequence + s);
+      for (Step s : cells) spikes[i].push_back(kTaskOffsetGen + it * params.sequence + s);
   }
   return spikes;
 }
@@ -96,7 +94,7 @@ StepSignal target_signal(const std::vector<double>& pattern, Step task) {
   signal.value.reserve(static_cast<std::size_t>(task));
   const auto sequence = static_cast<Step>(pattern.size());
   for (Step n = 0; n < task; ++n) {
-    signal.time.push_back(kTotalOffset + n);
+    signal.time.push_back(kTaskTotalOffset + n);
     signal.value.push_back(pattern[static_cast<std::size_t>(n % sequence)]);
   }
   return signal;
@@ -121,13 +119,13 @@ TaskTiming make_sine_wave_task(NetworkDescription& net, const SineWaveTaskParams
   net.input_spike_steps = input_spikes(net, params);
   net.targets.clear();
   for (std::uint32_t k = 0; k < net.n_out; ++k) net.targets.push_back(target_signal(sine_pattern(params, k), task));
-  net.learning_window = StepSignal{{kTotalOffset}, {1.0}};
+  net.learning_window = StepSignal{{kTaskTotalOffset}, {1.0}};
   net.forced_spikes.clear();
   if (params.final_update_spike) net.forced_spikes.push_back(final_update_spike(net, task));
 
   TaskTiming timing;
-  timing.n_steps = kTotalOffset + task + kTaskExtensionSteps;
-  timing.loss = LossWindow{kTotalOffset, kTotalOffset + task - 1, params.iterations, 1, params.sequence};
+  timing.n_steps = kTaskTotalOffset + task + kTaskExtensionSteps;
+  timing.loss = LossWindow{kTaskTotalOffset, kTaskTotalOffset + task - 1, params.iterations, 1, params.sequence};
   return timing;
 }
 

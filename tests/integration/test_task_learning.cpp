@@ -15,6 +15,7 @@
 #include "runtime/config/training_config.hpp"
 #include "runtime/data/mnist_events_converter.hpp"
 #include "tests/support/mnist_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -23,10 +24,10 @@ using namespace eligo;
 
 const fs::path kExamples = fs::path(ELIGO_TEST_DATA_DIR).parent_path().parent_path() / "examples";
 
+// Scratch files of all tests here, removed when the test binary exits.
 fs::path scratch(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("eligo_learning_" + std::to_string(::getpid())) / name;
-  fs::create_directories(d.parent_path());
-  return d;
+  static const test::TempDir dir("eligo_learning");
+  return dir.path() / name;
 }
 
 // An example config with some of its lines replaced, written next to the other scratch files.
