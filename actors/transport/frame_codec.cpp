@@ -79,6 +79,17 @@ ErrorBatch decode(const wire::ErrorBatch& m) {
   return b;
 }
 
+void check_session(const std::string& session) {
+  if (session.size() > kMaxSessionBytes)
+    throw FrameError("link hello: session of " + std::to_string(session.size()) + " bytes, the limit is " +
+                     std::to_string(kMaxSessionBytes));
+}
+
+LinkHello decode(const wire::LinkHello& m) {
+  check_session(m.session());
+  return LinkHello{m.protocol_version(), m.node_index(), m.session()};
+}
+
 }  // namespace
 
 std::string encode_frame(const SpikeBatch& batch) {
@@ -88,9 +99,8 @@ std::string encode_frame(const SpikeBatch& batch) {
   m.set_first_step(batch.first_step);
   m.set_sender_shard(batch.sender_shard);
   m.set_sender_first_gid(batch.sender_first_gid);
-  const bool plain = std::all_of(batch.events.begin(), batch.events.end(), [](const SpikeEvent& e) {
-    return e.multiplicity == 1 && e.kind == EventKind::spike;
-  });
+  const bool plain = std::all_of(batch.events.begin(), batch.events.end(),
+                                 [](const SpikeEvent& e) { return e.multiplicity == 1 && e.kind == EventKind::spike; });
   std::uint32_t previous_step = 0, previous_index = 0;
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
     const SpikeEvent& e = batch.events[i];
@@ -120,6 +130,16 @@ std::string encode_frame(const ErrorBatch& batch) {
   return framed(frame);
 }
 
+std::string encode_frame(const LinkHello& hello) {
+  check_session(hello.session);
+  wire::Frame frame;
+  wire::LinkHello& m = *frame.mutable_hello();
+  m.set_protocol_version(hello.protocol_version);
+  m.set_node_index(hello.node_index);
+  m.set_session(hello.session);
+  return framed(frame);
+}
+
 Batch decode_frame_body(std::string_view body) {
   wire::Frame frame;
   if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
@@ -130,8 +150,10 @@ Batch decode_frame_body(std::string_view body) {
       return decode(frame.spikes());
     case wire::Frame::kErrors:
       return decode(frame.errors());
+    case wire::Frame::kHello:
+      return decode(frame.hello());
     default:
-      throw FrameError("frame holds neither a spike batch nor an error batch");
+      throw FrameError("frame holds neither a spike batch nor an error batch nor a link hello");
   }
 }
 
@@ -146,7 +168,8 @@ void FrameDecoder::feed(std::string_view bytes) {
 bool FrameDecoder::next(Batch& out) {
   if (buffered() < 4) return false;
   const auto* p = reinterpret_cast<const unsigned char*>(buffer_.data() + consumed_);
-  const std::uint32_t length = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+  const std::uint32_t length =
+      (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
   // Checked before waiting for (or allocating) the body: an oversized claim ends the stream at once.
   if (length > max_)
     throw FrameError("frame of " + std::to_string(length) + " bytes announced, the limit is " + std::to_string(max_));

@@ -7,6 +7,7 @@
 //
 // Every frame that comes from a socket is size-checked before anything is allocated for it and
 // validated before it is used: a bad frame is a FrameError that says what is wrong, never a crash.
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -24,10 +25,22 @@ class FrameError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-using Batch = std::variant<SpikeBatch, ErrorBatch>;
+inline constexpr std::size_t kMaxSessionBytes = 256;
+
+// The first frame on a data link in each direction (actors/transport/data_plane.hpp): who is speaking,
+// and for which run. `session` is at most kMaxSessionBytes long.
+struct LinkHello {
+  std::uint32_t protocol_version = 0;
+  std::uint32_t node_index = 0;
+  std::string session;
+  bool operator==(const LinkHello&) const = default;
+};
+
+using Batch = std::variant<SpikeBatch, ErrorBatch, LinkHello>;
 
 std::string encode_frame(const SpikeBatch& batch);
 std::string encode_frame(const ErrorBatch& batch);
+std::string encode_frame(const LinkHello& hello);
 
 // Splits a byte stream into batches. Feed it whatever the socket delivered; next() returns complete
 // batches one by one. After a FrameError the stream is unusable (the peer is not speaking eligo).
