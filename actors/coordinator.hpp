@@ -21,6 +21,7 @@ namespace eligo::actors {
 struct ResumeFrom {
   std::vector<std::string> blobs;
   std::vector<std::string> actor_states;
+  Step slice = -1;  // the checkpoint's slice (its manifest's; cluster runs do not open the blobs)
 };
 
 struct RunOptions {
@@ -50,6 +51,7 @@ struct RunResult {
   std::size_t synapse_bytes = 0;
   double build_seconds = 0.0;
   double simulate_seconds = 0.0;
+  std::uint64_t data_bytes_sent = 0;  // cluster runs: bytes of data-plane frames sent between nodes
 };
 
 class RunFailed : public std::runtime_error {

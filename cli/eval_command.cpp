@@ -13,7 +13,7 @@
 #include <string>
 
 #include "actors/held_out_evaluation.hpp"
-#include "cli/run_digest.hpp"
+#include "runtime/config/run_digest.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
 #include "runtime/config/training_config.hpp"
 

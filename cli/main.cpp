@@ -7,8 +7,10 @@
 #include <string>
 
 #include "cli/bench_command.hpp"
+#include "cli/certs_command.hpp"
 #include "cli/data_command.hpp"
 #include "cli/eval_command.hpp"
+#include "cli/node_command.hpp"
 #include "cli/plot_command.hpp"
 #include "cli/train_command.hpp"
 #include "cli/verify_command.hpp"
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
   eligo::cli::add_data_command(app, exit_code);
   eligo::cli::add_plot_command(app, exit_code);
   eligo::cli::add_eval_command(app, exit_code);
+  eligo::cli::add_certs_command(app, exit_code);
+  eligo::cli::add_node_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

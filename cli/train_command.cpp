@@ -18,9 +18,11 @@
 #include <optional>
 #include <set>
 
+#include "actors/cluster/cluster_coordinator.hpp"
 #include "actors/coordinator.hpp"
 #include "actors/held_out_evaluation.hpp"
-#include "cli/run_digest.hpp"
+#include "actors/training_plan.hpp"
+#include "runtime/config/run_digest.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_outputs.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
@@ -40,17 +42,11 @@ struct TrainOptions {
   std::string resume;
   actors::RunOptions run;
   ConfigOverrides overrides;
+  std::string cluster;    // cluster file: run on node daemons
+  bool insecure = false;  // cluster: plain TCP, no TLS
+  bool shards_given = false;
 };
 
-actors::IterationPlan make_plan(const TrainingSetup& setup) {
-  actors::IterationPlan plan{setup.loss.first_step, setup.loss.sequence, setup.loss.group_size, setup.loss.n_iter};
-  plan.accuracy_window = setup.accuracy_window;
-  // Record the run's last sequence for `eligo plot`.
-  plan.record_steps = setup.loss.sequence;
-  plan.record_first_step = setup.loss.first_step + plan.steps_per_iteration() * setup.loss.n_iter - plan.record_steps;
-  plan.rec_first_gid = setup.network.n_in;
-  return plan;
-}
 
 
 // The iterations after which the run takes a checkpoint (every checkpoint_every, and the last one) or
@@ -102,12 +98,30 @@ int run_train(const TrainOptions& o) {
     run.input_shards = m.input_shards;
     from.blobs = std::move(resumed->blobs);
     from.actor_states = std::move(resumed->actor_states);
+    from.slice = m.slice;
     run.resume = &from;
     spdlog::info("resume: from {} (iteration {}, slice {})", find_checkpoint(o.resume).string(), m.iteration, m.slice);
   }
   const std::int64_t done_iterations = resumed ? resumed->manifest.iteration : 0;
   JsonLines metrics(out / "metrics.jsonl", resumed ? done_iterations : -1);
   JsonLines evaluations(out / "evaluations.jsonl", resumed ? done_iterations : -1);
+
+  std::optional<cluster::ClusterRun> on_cluster;
+  if (!o.cluster.empty()) {
+    on_cluster.emplace();
+    on_cluster->cluster = cluster::load_cluster_file(o.cluster);
+    on_cluster->insecure = o.insecure;
+    on_cluster->config_text = read_config_text(o.config);
+    on_cluster->config_path = fs::absolute(o.config);
+    on_cluster->config_digest = digest;
+    on_cluster->overrides = o.overrides;
+    if (o.insecure) spdlog::warn("train: INSECURE cluster run: plain TCP without authentication (--insecure)");
+    // By default one recurrent shard per node thread, so that placement can follow the thread counts.
+    if (!o.shards_given && !resumed) {
+      run.shards = 0;
+      for (const cluster::NodeAddress& n : on_cluster->cluster.nodes) run.shards += n.threads;
+    }
+  }
 
   const Step slice_steps = setup.network.min_delay();
   const Schedule schedule = make_schedule(setup, slice_steps, done_iterations);
@@ -118,7 +132,7 @@ int run_train(const TrainOptions& o) {
                setup.name, setup.task, setup.network.n_in, setup.network.n_rec, to_string(setup.network.rec_model),
                setup.network.n_out, setup.loss.n_iter, setup.loss.sequence * setup.loss.group_size, run.threads,
                run.shards, out.string());
-  const actors::IterationPlan plan = make_plan(setup);
+  const actors::IterationPlan plan = actors::make_iteration_plan(setup);
   Progress progress("train", setup.loss.n_iter, done_iterations);
   double best = INFINITY;
   for (const auto& line : metrics.kept()) best = std::min(best, line.value("loss", double{INFINITY}));
@@ -143,6 +157,7 @@ int run_train(const TrainOptions& o) {
                           static_cast<double>(total_spikes) / std::max(elapsed, 1e-9));
     progress.update(it.iteration + 1, elapsed, detail);
   };
+  std::string last_checkpoint = resumed ? find_checkpoint(o.resume).string() : std::string();
   callbacks.on_checkpoint = [&](actors::CheckpointParts&& parts) {
     const std::int64_t iteration = schedule.iteration_of_slice.at(parts.slice);
     CheckpointContents c;
@@ -167,6 +182,7 @@ int run_train(const TrainOptions& o) {
         c.actor_states.push_back(p->actor_state);
       }
       const fs::path dir = write_checkpoint(out, c);
+      last_checkpoint = dir.string();
       spdlog::info("checkpoint after iteration {}: {}", iteration, dir.string());
     }
     if (schedule.evaluations.contains(iteration)) {
@@ -178,7 +194,20 @@ int run_train(const TrainOptions& o) {
       held_out = e;
     }
   };
-  const actors::RunResult r = actors::run_network(setup.network, setup.n_steps, plan, run, callbacks);
+  actors::RunResult r;
+  try {
+    r = on_cluster ? cluster::run_on_cluster(*on_cluster, slice_steps, setup.n_steps, run, callbacks)
+                   : actors::run_network(setup.network, setup.n_steps, plan, run, callbacks);
+  } catch (const actors::RunFailed& e) {
+    // Say where to continue from: the run's outputs up to the last checkpoint are complete.
+    progress.finish();
+    throw actors::RunFailed(std::string(e.what()) + "\n" +
+                            (last_checkpoint.empty() ? "no complete checkpoint yet; start again"
+                                                     : "last complete checkpoint: " + last_checkpoint +
+                                                           "\ncontinue with: eligo train " + o.config +
+                                                           (o.cluster.empty() ? "" : " --cluster CLUSTER.yaml") +
+                                                           " --out " + out.string() + " --resume " + out.string()));
+  }
   progress.finish();
   if (r.recording) write_recording(out, *r.recording, setup.network, plan.record_steps);
 
@@ -206,6 +235,12 @@ int run_train(const TrainOptions& o) {
   summary["shards"] = run.shards;
   summary["build_seconds"] = r.build_seconds;
   summary["simulate_seconds"] = r.simulate_seconds;
+  if (on_cluster) {
+    summary["nodes"] = on_cluster->cluster.nodes.size();
+    summary["data_bytes_sent"] = r.data_bytes_sent;
+    const std::uint64_t spikes = r.rec_spikes + r.input_spikes;
+    summary["data_bytes_per_spike"] = spikes > 0 ? static_cast<double>(r.data_bytes_sent) / static_cast<double>(spikes) : 0.0;
+  }
   summary["ns_per_synaptic_event"] =
       r.synaptic_events > 0 ? r.simulate_seconds * 1e9 / static_cast<double>(r.synaptic_events) : 0.0;
   write_file_atomically(out / "summary.json", summary.dump(2) + "\n");
@@ -231,7 +266,16 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--resume", o->resume,
                   "Continue from the latest complete checkpoint in this run directory (or from this checkpoint "
                   "directory); same config, seed and iterations");
-  cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_train(*o); }); });
+  cmd->add_option("--cluster", o->cluster,
+                  "Run on the node daemons listed in this cluster file (eligo node; see examples/cluster.yaml)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--insecure", o->insecure,
+                "Cluster runs: plain TCP without TLS or authentication (only on a trusted network)");
+  CLI::Option* shards = cmd->get_option("--shards");
+  cmd->callback([o, shards, &exit_code] {
+    o->shards_given = shards->count() > 0;
+    run_guarded(exit_code, [&] { return run_train(*o); });
+  });
 }
 
 }  // namespace eligo::cli

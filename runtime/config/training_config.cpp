@@ -997,6 +997,19 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
 
 }  // namespace
 
+TrainingSetup load_training_config_text(const std::string& text, const std::filesystem::path& as_file,
+                                        const ConfigOverrides& overrides) {
+  const Reporter r(as_file);
+  try {
+    const json document = parse_document(text, r);
+    return build_setup(r, to_message(document, r), overrides);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    r.fail("", std::string("cannot load: ") + e.what());
+  }
+}
+
 TrainingSetup load_training_config(const std::filesystem::path& file, const ConfigOverrides& overrides) {
   const Reporter r(file);
   try {

@@ -42,4 +42,9 @@ struct ConfigOverrides {
 
 TrainingSetup load_training_config(const std::filesystem::path& file, const ConfigOverrides& overrides = {});
 
+// The same from a config's text, as if it had been read from `as_file` (whose name decides YAML or JSON
+// and whose folder relative data paths start from): how a cluster node loads the coordinator's config.
+TrainingSetup load_training_config_text(const std::string& text, const std::filesystem::path& as_file,
+                                        const ConfigOverrides& overrides = {});
+
 }  // namespace eligo

@@ -1,0 +1,30 @@
+#pragma once
+// The control-plane messages between a coordinator and its node daemons (ARCHITECTURE.md §6). Every
+// payload is a protobuf message of proto/eligo/cluster.proto carried as std::string, so that CAF needs
+// no type registration and a malformed payload is an error we report, not a crash.
+#include <caf/atom.hpp>
+
+#include <cstdint>
+
+namespace eligo::cluster {
+
+inline constexpr std::uint32_t kClusterProtocolVersion = 1;
+
+// coordinator → node: (hello_atom, NodeHello, caf::actor coordinator) → reply NodeHelloReply
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+// coordinator → node: (setup_atom, SessionSetup) → reply (SessionReady, std::vector<caf::actor> shard actors)
+using setup_atom = caf::atom_constant<caf::atom("setup")>;
+// coordinator → node: (go_atom): start the session's actors
+using go_atom = caf::atom_constant<caf::atom("go")>;
+// coordinator → node: (results_atom) → reply SessionResults
+using results_atom = caf::atom_constant<caf::atom("results")>;
+// coordinator → node: (stop_atom, reason): end the session, whatever state it is in
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+// node → coordinator: (event_atom, NodeEvent)
+using event_atom = caf::atom_constant<caf::atom("event")>;
+// node → node on the middleman-only data path: (frame_atom, sender node index, data-plane frame)
+using frame_atom = caf::atom_constant<caf::atom("frame")>;
+// data plane → session agent, in-process: (lost_atom, peer node index, reason)
+using lost_atom = caf::atom_constant<caf::atom("lost")>;
+
+}  // namespace eligo::cluster

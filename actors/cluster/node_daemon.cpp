@@ -1,0 +1,141 @@
+#include "actors/cluster/node_daemon.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "actors/cluster/cluster_messages.hpp"
+#include "actors/cluster/node_session.hpp"
+
+namespace eligo::cluster {
+namespace {
+
+// The published actor. Detached: building a network and linking to the other nodes block it, never a
+// scheduler thread that shard actors need.
+class NodeActor final : public caf::event_based_actor {
+ public:
+  NodeActor(caf::actor_config& cfg, NodeOptions options) : caf::event_based_actor(cfg), options_(std::move(options)) {}
+  const char* name() const override { return "eligo.node"; }
+
+  caf::behavior make_behavior() override {
+    set_down_handler([this](caf::down_msg& dm) {
+      if (session_ && dm.source == session_->coordinator().address()) {
+        spdlog::warn("node {}: the coordinator of session {} went away ({}); ending the session", options_.name,
+                     session_->id(), system().render(dm.reason));
+        end_session();
+      }
+    });
+    return {
+        [this](hello_atom, const std::string& hello, const caf::actor& coordinator) { return on_hello(hello, coordinator); },
+        [this](setup_atom, const std::string& setup) -> caf::message {
+          if (!session_) return caf::make_message(ready_error("no session: hello first"), std::vector<caf::actor>{});
+          std::vector<caf::actor> actors;
+          std::string ready = session_->setup(setup, actors);
+          return caf::make_message(std::move(ready), std::move(actors));
+        },
+        [this](go_atom) {
+          if (session_) session_->go();
+        },
+        [this](results_atom) -> std::string {
+          if (!session_) return {};
+          return session_->results();
+        },
+        [this](stop_atom, const std::string& reason) {
+          if (!session_) return;
+          spdlog::info("node {}: session {} stopped by the coordinator ({})", options_.name, session_->id(), reason);
+          end_session();
+        },
+        [this](frame_atom, std::uint32_t from, std::string& frame) {
+          if (session_) send(session_->agent(), frame_atom::value, from, std::move(frame));
+        },
+    };
+  }
+
+ private:
+  static std::string ready_error(const std::string& error) {
+    wire::SessionReady r;
+    r.set_error(error);
+    return r.SerializeAsString();
+  }
+
+  std::string on_hello(const std::string& bytes, const caf::actor& coordinator) {
+    wire::NodeHelloReply reply;
+    reply.set_node_name(options_.name);
+    reply.set_threads(options_.threads);
+    reply.set_protocol_version(kClusterProtocolVersion);
+    wire::NodeHello hello;
+    if (!hello.ParseFromString(bytes)) {
+      reply.set_error("malformed hello");
+    } else if (hello.protocol_version() != kClusterProtocolVersion) {
+      reply.set_error("protocol version " + std::to_string(hello.protocol_version()) + " is not this node's " +
+                      std::to_string(kClusterProtocolVersion) + " (run the same eligo version everywhere)");
+    } else if (options_.pinned_digest && hello.config_digest() != *options_.pinned_digest) {
+      reply.set_error("config digest " + hello.config_digest().substr(0, 12) + "… is not the digest of the config this "
+                      "node was started with (" + options_.pinned_digest->substr(0, 12) + "…)");
+    } else if (session_) {
+      reply.set_error("busy with session " + session_->id() + " of another coordinator");
+    } else {
+      end_session();
+      try {
+        session_ = std::make_unique<NodeSession>(system(), options_, hello, coordinator);
+        monitor(coordinator);
+        reply.set_data_port(session_->data_port());
+        spdlog::info("node {}: session {} from {} (node index {}, config {}…)", options_.name, hello.session(),
+                     hello.coordinator(), hello.node_index(), hello.config_digest().substr(0, 12));
+      } catch (const std::exception& e) {
+        session_.reset();
+        reply.set_error(e.what());
+      }
+    }
+    if (!reply.error().empty()) spdlog::warn("node {}: refused a coordinator: {}", options_.name, reply.error());
+    return reply.SerializeAsString();
+  }
+
+  void end_session() {
+    if (!session_) return;
+    demonitor(session_->coordinator());
+    session_.reset();
+  }
+
+  NodeOptions options_;
+  std::unique_ptr<NodeSession> session_;
+};
+
+}  // namespace
+
+int run_node(const NodeOptions& o) {
+  // Block the stop signals in every thread (CAF's threads inherit the mask) and wait for them here.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, o.threads)));
+  configure_middleman(cfg, o.security);
+  caf::actor_system sys{cfg};
+  NodeOptions options = o;
+  if (options.data_port == 0) options.data_port = static_cast<std::uint16_t>(o.port + 1);
+  caf::actor node = sys.spawn<NodeActor, caf::detached>(options);
+  auto port = publish_actor(node, o.port, o.host, o.security);
+  if (!port) {
+    spdlog::error("node {}: cannot listen on {}:{}: {}", o.name, o.host, o.port, sys.render(port.error()));
+    caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  if (o.security.insecure)
+    spdlog::warn("node {}: INSECURE: plain TCP without authentication on both planes (--insecure); anyone who "
+                 "reaches {}:{} can control this node", o.name, o.host, *port);
+  spdlog::info("node {}: listening on {}:{} (control, {}) and port {} (data), {} thread(s)", o.name, o.host, *port,
+               o.security.insecure ? "plain TCP" : "mutual TLS", options.data_port, o.threads);
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  spdlog::info("node {}: stopping ({})", o.name, signal == SIGINT ? "SIGINT" : "SIGTERM");
+  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+}  // namespace eligo::cluster

@@ -1,0 +1,61 @@
+#include "actors/cluster/remote_outlet.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/cluster/cluster_messages.hpp"
+#include "actors/messages.hpp"
+#include "actors/transport/data_plane.hpp"
+#include "actors/transport/frame_codec.hpp"
+
+namespace eligo::cluster {
+namespace {
+
+class DataLinkSink final : public FrameSink {
+ public:
+  DataLinkSink(std::shared_ptr<transport::DataPlane> plane, std::uint32_t peer) : plane_(std::move(plane)), peer_(peer) {}
+  void send(std::string frame) override { plane_->send(peer_, std::make_shared<const std::string>(std::move(frame))); }
+
+ private:
+  std::shared_ptr<transport::DataPlane> plane_;
+  std::uint32_t peer_;
+};
+
+class MiddlemanSink final : public FrameSink {
+ public:
+  MiddlemanSink(caf::actor peer, std::uint32_t self_index, std::shared_ptr<std::atomic<std::uint64_t>> bytes)
+      : peer_(std::move(peer)), self_(self_index), bytes_(std::move(bytes)) {}
+  void send(std::string frame) override {
+    *bytes_ += frame.size();
+    caf::anon_send(peer_, frame_atom::value, self_, std::move(frame));
+  }
+
+ private:
+  caf::actor peer_;
+  std::uint32_t self_;
+  std::shared_ptr<std::atomic<std::uint64_t>> bytes_;
+};
+
+}  // namespace
+
+std::unique_ptr<FrameSink> data_link_sink(std::shared_ptr<transport::DataPlane> plane, std::uint32_t peer) {
+  return std::make_unique<DataLinkSink>(std::move(plane), peer);
+}
+
+std::unique_ptr<FrameSink> middleman_sink(caf::actor peer_node, std::uint32_t self_index,
+                                          std::shared_ptr<std::atomic<std::uint64_t>> bytes) {
+  return std::make_unique<MiddlemanSink>(std::move(peer_node), self_index, std::move(bytes));
+}
+
+RemoteOutlet::RemoteOutlet(caf::actor_config& cfg, std::unique_ptr<FrameSink> sink)
+    : caf::event_based_actor(cfg), sink_(std::move(sink)) {}
+
+caf::behavior RemoteOutlet::make_behavior() {
+  // A link that is gone throws here; the outlet then stops with that error and the session agent,
+  // which monitors it, reports the failure (the data plane has usually reported the lost link first).
+  return {
+      [this](const actors::SpikeBatchPtr& b) { sink_->send(transport::encode_frame(*b)); },
+      [this](const actors::ErrorBatchPtr& b) { sink_->send(transport::encode_frame(*b)); },
+  };
+}
+
+}  // namespace eligo::cluster
