@@ -140,7 +140,9 @@ int run_train(const TrainOptions& o) {
   std::optional<actors::EvaluationResult> held_out;
 
   actors::Callbacks callbacks;
+  bool reported_iteration = false;
   callbacks.on_iteration = [&](const actors::IterationReport& it, double elapsed) {
+    reported_iteration = true;
     best = std::min(best, it.loss);
     total_spikes += it.rec_spikes;
     const double task_seconds = static_cast<double>(plan.steps_per_iteration()) * setup.network.resolution_ms / 1e3;
@@ -201,6 +203,7 @@ int run_train(const TrainOptions& o) {
   } catch (const actors::RunFailed& e) {
     // Say where to continue from: the run's outputs up to the last checkpoint are complete.
     progress.finish();
+    if (last_checkpoint.empty() && !reported_iteration) throw;  // it never started: nothing to resume
     throw actors::RunFailed(std::string(e.what()) + "\n" +
                             (last_checkpoint.empty() ? "no complete checkpoint yet; start again"
                                                      : "last complete checkpoint: " + last_checkpoint +

@@ -24,6 +24,10 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;
 // node → node on the middleman-only data path: (frame_atom, sender node index, data-plane frame)
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
+// node → node on the middleman-only data path, once per pair: (peer_atom, node index, receiver), sent
+// by the lower-numbered node over the connection it opened, so that both directions use that one
+// connection (two connections between one pair of CAF nodes confuse the middleman's routing)
+using peer_atom = caf::atom_constant<caf::atom("peer")>;
 // data plane → session agent, in-process: (lost_atom, peer node index, reason)
 using lost_atom = caf::atom_constant<caf::atom("lost")>;
 

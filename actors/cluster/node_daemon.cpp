@@ -47,6 +47,9 @@ class NodeActor final : public caf::event_based_actor {
           spdlog::info("node {}: session {} stopped by the coordinator ({})", options_.name, session_->id(), reason);
           end_session();
         },
+        [this](peer_atom, std::uint32_t peer, const caf::actor& receiver) {
+          if (session_) session_->bind_peer(peer, receiver);
+        },
         [this](frame_atom, std::uint32_t from, std::string& frame) {
           if (session_) send(session_->agent(), frame_atom::value, from, std::move(frame));
         },

@@ -162,11 +162,13 @@ void NodeSession::link(const wire::SessionSetup& s) {
   for (const wire::Peer& p : s.peers()) {
     if (p.index() == index_) continue;
     if (s.middleman_data()) {
+      if (p.index() < index_) continue;  // it connects to us and says where its frames go (bind_peer)
       auto a = connect_actor(sys_, p.host(), static_cast<std::uint16_t>(p.control_port()), options_.security);
       if (!a)
         throw std::runtime_error("cannot reach node " + std::to_string(p.index()) + " at " + p.host() + ":" +
                                  std::to_string(p.control_port()) + ": " + sys_.render(a.error()));
       peer_nodes_[p.index()] = *a;
+      caf::anon_send(*a, peer_atom::value, index_, agent_);
     } else if (p.index() > index_) {
       plane_->connect(p.index(), p.host(), static_cast<std::uint16_t>(p.data_port()), timeout);
     } else {
@@ -178,7 +180,7 @@ void NodeSession::link(const wire::SessionSetup& s) {
   auto outlet_for = [&](std::uint32_t node) {
     auto it = outlets_.find(node);
     if (it != outlets_.end()) return it->second;
-    std::unique_ptr<FrameSink> sink = s.middleman_data() ? middleman_sink(peer_nodes_.at(node), index_, middleman_bytes_)
+    std::unique_ptr<FrameSink> sink = s.middleman_data() ? middleman_sink(peer_nodes_[node], index_, middleman_bytes_)
                                                          : data_link_sink(plane_, node);
     caf::actor outlet = sys_.spawn<RemoteOutlet>(std::move(sink));
     caf::anon_send(agent_, outlet);
@@ -200,6 +202,11 @@ void NodeSession::link(const wire::SessionSetup& s) {
                    subscribers(topology_.error_subscribers[id]));
   }
   middleman_data_ = s.middleman_data();
+}
+
+void NodeSession::bind_peer(std::uint32_t peer, const caf::actor& receiver) {
+  peer_nodes_[peer] = receiver;
+  if (auto it = outlets_.find(peer); it != outlets_.end()) caf::anon_send(it->second, peer_atom::value, receiver);
 }
 
 void NodeSession::go() {

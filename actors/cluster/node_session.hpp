@@ -40,6 +40,8 @@ class NodeSession {
   const caf::actor& coordinator() const { return coordinator_; }
   const caf::actor& agent() const { return agent_; }
   std::uint16_t data_port() const { return data_port_; }
+  // The middleman data path: where node `peer` (a lower-numbered one) wants its frames.
+  void bind_peer(std::uint32_t peer, const caf::actor& receiver);
 
  private:
   void build(const wire::SessionSetup& s);
@@ -59,7 +61,7 @@ class NodeSession {
   std::map<std::uint32_t, caf::actor> shard_actors_;  // by shard id
   std::map<std::uint32_t, ShardRole> roles_;
   std::map<std::uint32_t, caf::actor> outlets_;       // by node index
-  std::map<std::uint32_t, caf::actor> peer_nodes_;    // middleman data path: the peers' node actors
+  std::map<std::uint32_t, caf::actor> peer_nodes_;    // middleman data path: the peers' receivers
   std::vector<std::uint32_t> node_of_;  // node index of every shard
   actors::ShardTopology topology_;
   bool middleman_data_ = false;

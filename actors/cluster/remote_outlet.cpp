@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <vector>
+
 #include "actors/cluster/cluster_messages.hpp"
 #include "actors/messages.hpp"
 #include "actors/transport/data_plane.hpp"
@@ -26,11 +28,21 @@ class MiddlemanSink final : public FrameSink {
       : peer_(std::move(peer)), self_(self_index), bytes_(std::move(bytes)) {}
   void send(std::string frame) override {
     *bytes_ += frame.size();
+    if (!peer_) {
+      waiting_.push_back(std::move(frame));
+      return;
+    }
     caf::anon_send(peer_, frame_atom::value, self_, std::move(frame));
+  }
+  void bind(caf::actor receiver) override {
+    peer_ = std::move(receiver);
+    for (std::string& f : waiting_) caf::anon_send(peer_, frame_atom::value, self_, std::move(f));
+    waiting_.clear();
   }
 
  private:
   caf::actor peer_;
+  std::vector<std::string> waiting_;
   std::uint32_t self_;
   std::shared_ptr<std::atomic<std::uint64_t>> bytes_;
 };
@@ -55,6 +67,7 @@ caf::behavior RemoteOutlet::make_behavior() {
   return {
       [this](const actors::SpikeBatchPtr& b) { sink_->send(transport::encode_frame(*b)); },
       [this](const actors::ErrorBatchPtr& b) { sink_->send(transport::encode_frame(*b)); },
+      [this](peer_atom, const caf::actor& receiver) { sink_->bind(receiver); },
   };
 }
 

@@ -21,12 +21,16 @@ class FrameSink {
  public:
   virtual ~FrameSink() = default;
   virtual void send(std::string frame) = 0;
+  // The middleman path learns a lower-numbered peer's receiver only when that peer connects; frames
+  // wait until then.
+  virtual void bind(caf::actor /*receiver*/) {}
 };
 
 // Over the node pair's data link.
 std::unique_ptr<FrameSink> data_link_sink(std::shared_ptr<transport::DataPlane> plane, std::uint32_t peer);
-// Over CAF's middleman, to the peer node's published actor. `bytes` counts the frames' bytes.
-std::unique_ptr<FrameSink> middleman_sink(caf::actor peer_node, std::uint32_t self_index,
+// Over CAF's middleman, to the peer's receiver (null: bound later with bind()). `bytes` counts the
+// frames' bytes.
+std::unique_ptr<FrameSink> middleman_sink(caf::actor receiver, std::uint32_t self_index,
                                           std::shared_ptr<std::atomic<std::uint64_t>> bytes);
 
 class RemoteOutlet final : public caf::event_based_actor {
