@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Three "machines" made of network namespaces: each node daemon runs in its own namespace with its own
+# address on a veth pair to a bridge; the coordinator runs in the root namespace. The cluster's digest
+# must equal the single process's. Needs root and `ip netns`; when namespaces cannot be made, the test
+# prints why and exits 77, which ctest reports as skipped (never as passed).
+# Usage: cluster_netns.sh ELIGO CONFIG
+set -uo pipefail
+eligo=$1
+config=$2
+work=$(mktemp -d)
+prefix="el$$"   # unique names: interfaces have at most 15 characters
+bridge="${prefix}br"
+subnet=10.231.$(( $$ % 200 + 20 ))
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  for i in 1 2 3; do ip netns del "${prefix}n$i" 2>/dev/null; ip link del "${prefix}h$i" 2>/dev/null; done
+  ip link del "$bridge" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+skip() { echo "SKIPPED: $*"; exit 77; }
+
+[ "$(id -u)" -eq 0 ] || skip "network namespaces need root (running as uid $(id -u))"
+command -v ip > /dev/null || skip "the ip command (iproute2) is not installed"
+ip link add "$bridge" type bridge 2> "$work/err" || skip "cannot create a bridge: $(cat "$work/err")"
+ip addr add "$subnet.1/24" dev "$bridge" && ip link set "$bridge" up || skip "cannot configure the bridge"
+for i in 1 2 3; do
+  ns="${prefix}n$i"
+  ip netns add "$ns" 2> "$work/err" || skip "cannot create network namespace $ns: $(cat "$work/err")"
+  ip link add "${prefix}h$i" type veth peer name "${prefix}v$i" 2> "$work/err" || skip "cannot create a veth pair: $(cat "$work/err")"
+  ip link set "${prefix}v$i" netns "$ns" && ip link set "${prefix}h$i" master "$bridge" && ip link set "${prefix}h$i" up ||
+    skip "cannot wire the veth pair of $ns"
+  ip -n "$ns" addr add "$subnet.1$i/24" dev "${prefix}v$i" && ip -n "$ns" link set "${prefix}v$i" up &&
+    ip -n "$ns" link set lo up || skip "cannot configure $ns"
+done
+set -e
+
+"$eligo" --log-level warn certs init --dir "$work/certs" > /dev/null
+"$eligo" --log-level warn certs issue coordinator n1 n2 n3 --dir "$work/certs" > /dev/null
+for i in 1 2 3; do
+  ip netns exec "${prefix}n$i" "$eligo" node --listen "$subnet.1$i:7100" --name "n$i" --certs "$work/certs" \
+    > "$work/n$i.log" 2>&1 &
+  pids+=("$!")
+  disown "$!"
+done
+for i in 1 2 3; do
+  for _ in $(seq 200); do grep -q "listening on" "$work/n$i.log" && break; sleep 0.1; done
+  grep -q "listening on" "$work/n$i.log" || { cat "$work/n$i.log"; echo "node n$i did not start"; exit 1; }
+done
+# Each namespace reaches only its own address and the bridge: a node that is not bound to its
+# namespace's address could not be reached here.
+{ echo "certs: $work/certs"; echo "name: coordinator"; echo "connect_timeout_s: 5"; echo "nodes:"
+  for i in 1 2 3; do echo "  - {name: n$i, address: $subnet.1$i:7100, threads: 1}"; done; } > "$work/cluster.yaml"
+
+"$eligo" --log-level warn train "$config" --out "$work/single" --shards 2
+"$eligo" --log-level warn train "$config" --cluster "$work/cluster.yaml" --out "$work/netns"
+digest() { sed -n 's/.*"weights_digest": "\([0-9a-f]*\)".*/\1/p' "$1/summary.json"; }
+a=$(digest "$work/single")
+b=$(digest "$work/netns")
+echo "single process: $a"
+echo "3 namespaces:   $b"
+[ -n "$a" ] && [ "$a" = "$b" ]
