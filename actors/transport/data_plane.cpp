@@ -28,6 +28,7 @@ constexpr std::uint32_t kMaxHelloBytes = 1024;  // a LinkHello is under 300 byte
 constexpr auto kAcceptSetupTimeout = std::chrono::seconds(10);  // TLS handshake + hello of a connector
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxCoalescedBytes = 1u << 20;  // larger frames go out alone, without a copy
+constexpr std::size_t kMaxQueuedBytes = 256u << 20;   // a peer that stops reading loses its link, not our memory
 
 std::string describe(const error_code& ec) {
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) return "the peer closed the link";
@@ -189,6 +190,13 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
 
   void enqueue(std::shared_ptr<const std::string> frame) override {
     std::lock_guard lock(queue_mutex_);
+    if (queued_bytes_ + frame->size() > kMaxQueuedBytes) {
+      const std::string why = "node " + std::to_string(peer_) +
+                              " does not keep up: " + std::to_string(queued_bytes_ >> 20) + " MiB are queued for it";
+      asio::post(plane_.io(), [self = this->shared_from_this(), why] { self->fail(why); });
+      throw LinkError(why);
+    }
+    queued_bytes_ += frame->size();
     queue_.push_back(std::move(frame));
     if (writing_) return;
     writing_ = true;
@@ -324,6 +332,7 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
           ++frames;
         }
       }
+      queued_bytes_ -= single_ ? single_->size() : coalesced_.size();
     }
     const std::string& out = single_ ? *single_ : coalesced_;
     asio::async_write(stream_, asio::buffer(out),
@@ -363,8 +372,9 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
   std::string hello_out_, hello_in_;
   std::array<char, kReadChunk> chunk_{};
   FrameDecoder decoder_{kMaxFrameBytes};  // a claim above the limit ends the link before anything is buffered
-  std::mutex queue_mutex_;                // guards queue_ and writing_
+  std::mutex queue_mutex_;                // guards queue_, queued_bytes_ and writing_
   std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   std::shared_ptr<const std::string> single_;  // the write in flight: one frame as it was sent ...
   std::string coalesced_;                      // ... or several copied together

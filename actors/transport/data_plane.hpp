@@ -57,7 +57,8 @@ class DataPlane {
 
   // Queues one encoded frame (encode_frame) for node `peer`; returns at once. Frames to one peer go
   // out in call order, queued ones coalesced into one write. Any thread. Throws LinkError if there is
-  // no link to `peer`. A frame queued on a link that then breaks is lost; on_lost says so.
+  // no link to `peer`, or if 256 MiB are already queued for it (the peer does not read; the link is
+  // then closed). A frame queued on a link that then breaks is lost; on_lost says so.
   void send(std::uint32_t peer, std::shared_ptr<const std::string> frame);
 
   std::uint64_t bytes_sent() const;   // bytes of frames written to sockets by send()
