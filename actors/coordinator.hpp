@@ -52,6 +52,8 @@ struct RunResult {
   double build_seconds = 0.0;
   double simulate_seconds = 0.0;
   std::uint64_t data_bytes_sent = 0;  // cluster runs: bytes of data-plane frames sent between nodes
+  std::uint64_t spike_frame_bytes = 0;  // of which spike batches
+  std::uint64_t error_frame_bytes = 0;  // and error batches
 };
 
 class RunFailed : public std::runtime_error {

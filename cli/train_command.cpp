@@ -243,6 +243,11 @@ int run_train(const TrainOptions& o) {
     summary["data_bytes_sent"] = r.data_bytes_sent;
     const std::uint64_t spikes = r.rec_spikes + r.input_spikes;
     summary["data_bytes_per_spike"] = spikes > 0 ? static_cast<double>(r.data_bytes_sent) / static_cast<double>(spikes) : 0.0;
+    // Spike frames only, per spike and per node it was sent to (empty slices included).
+    summary["spike_frame_bytes"] = r.spike_frame_bytes;
+    summary["error_frame_bytes"] = r.error_frame_bytes;
+    summary["spike_frame_bytes_per_spike"] =
+        spikes > 0 ? static_cast<double>(r.spike_frame_bytes) / static_cast<double>(spikes) : 0.0;
   }
   summary["ns_per_synaptic_event"] =
       r.synaptic_events > 0 ? r.simulate_seconds * 1e9 / static_cast<double>(r.synaptic_events) : 0.0;

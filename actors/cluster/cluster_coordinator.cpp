@@ -304,6 +304,8 @@ actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n
                 if (role == ShardRole::recurrent) result.rec_spikes += t.spikes_emitted();
               }
               result.data_bytes_sent += r.data_bytes_sent();
+              result.spike_frame_bytes += r.spike_frame_bytes();
+              result.error_frame_bytes += r.error_frame_bytes();
             },
             [&](caf::error& e) { failure = c.describe(i) + ": no results: " + sys.render(e); });
   }

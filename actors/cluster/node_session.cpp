@@ -182,7 +182,7 @@ void NodeSession::link(const wire::SessionSetup& s) {
     if (it != outlets_.end()) return it->second;
     std::unique_ptr<FrameSink> sink = s.middleman_data() ? middleman_sink(peer_nodes_[node], index_, middleman_bytes_)
                                                          : data_link_sink(plane_, node);
-    caf::actor outlet = sys_.spawn<RemoteOutlet>(std::move(sink));
+    caf::actor outlet = sys_.spawn<RemoteOutlet>(std::move(sink), traffic_);
     caf::anon_send(agent_, outlet);
     outlets_[node] = outlet;
     return outlet;
@@ -240,6 +240,8 @@ std::string NodeSession::results() {
   }
   r.set_data_bytes_sent(middleman_data_ ? middleman_bytes_->load() : plane_->bytes_sent());
   r.set_data_frames_sent(middleman_data_ ? 0 : plane_->frames_sent());
+  r.set_spike_frame_bytes(traffic_->spike_bytes.load());
+  r.set_error_frame_bytes(traffic_->error_bytes.load());
   return r.SerializeAsString();
 }
 

@@ -14,6 +14,7 @@
 
 #include "actors/cluster/batch_router.hpp"
 #include "actors/cluster/node_daemon.hpp"
+#include "actors/cluster/remote_outlet.hpp"
 #include "actors/messages.hpp"
 #include "actors/shard_wiring.hpp"
 #include "cluster.pb.h"
@@ -65,6 +66,7 @@ class NodeSession {
   std::vector<std::uint32_t> node_of_;  // node index of every shard
   actors::ShardTopology topology_;
   bool middleman_data_ = false;
+  std::shared_ptr<OutletTraffic> traffic_ = std::make_shared<OutletTraffic>();
   std::shared_ptr<std::atomic<std::uint64_t>> middleman_bytes_ = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::uint64_t middleman_frames_ = 0;
 };

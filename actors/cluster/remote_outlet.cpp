@@ -58,15 +58,24 @@ std::unique_ptr<FrameSink> middleman_sink(caf::actor peer_node, std::uint32_t se
   return std::make_unique<MiddlemanSink>(std::move(peer_node), self_index, std::move(bytes));
 }
 
-RemoteOutlet::RemoteOutlet(caf::actor_config& cfg, std::unique_ptr<FrameSink> sink)
-    : caf::event_based_actor(cfg), sink_(std::move(sink)) {}
+RemoteOutlet::RemoteOutlet(caf::actor_config& cfg, std::unique_ptr<FrameSink> sink,
+                           std::shared_ptr<OutletTraffic> traffic)
+    : caf::event_based_actor(cfg), sink_(std::move(sink)), traffic_(std::move(traffic)) {}
 
 caf::behavior RemoteOutlet::make_behavior() {
   // A link that is gone throws here; the outlet then stops with that error and the session agent,
   // which monitors it, reports the failure (the data plane has usually reported the lost link first).
   return {
-      [this](const actors::SpikeBatchPtr& b) { sink_->send(transport::encode_frame(*b)); },
-      [this](const actors::ErrorBatchPtr& b) { sink_->send(transport::encode_frame(*b)); },
+      [this](const actors::SpikeBatchPtr& b) {
+        std::string frame = transport::encode_frame(*b);
+        traffic_->spike_bytes += frame.size();
+        sink_->send(std::move(frame));
+      },
+      [this](const actors::ErrorBatchPtr& b) {
+        std::string frame = transport::encode_frame(*b);
+        traffic_->error_bytes += frame.size();
+        sink_->send(std::move(frame));
+      },
       [this](peer_atom, const caf::actor& receiver) { sink_->bind(receiver); },
   };
 }

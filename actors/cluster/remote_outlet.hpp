@@ -33,14 +33,20 @@ std::unique_ptr<FrameSink> data_link_sink(std::shared_ptr<transport::DataPlane> 
 std::unique_ptr<FrameSink> middleman_sink(caf::actor receiver, std::uint32_t self_index,
                                           std::shared_ptr<std::atomic<std::uint64_t>> bytes);
 
+// Bytes of the frames a node's outlets sent, by kind (for the cost of distribution per spike).
+struct OutletTraffic {
+  std::atomic<std::uint64_t> spike_bytes{0}, error_bytes{0};
+};
+
 class RemoteOutlet final : public caf::event_based_actor {
  public:
-  RemoteOutlet(caf::actor_config& cfg, std::unique_ptr<FrameSink> sink);
+  RemoteOutlet(caf::actor_config& cfg, std::unique_ptr<FrameSink> sink, std::shared_ptr<OutletTraffic> traffic);
   const char* name() const override { return "eligo.outlet"; }
   caf::behavior make_behavior() override;
 
  private:
   std::unique_ptr<FrameSink> sink_;
+  std::shared_ptr<OutletTraffic> traffic_;
 };
 
 }  // namespace eligo::cluster
