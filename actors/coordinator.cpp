@@ -7,8 +7,7 @@
 #include <map>
 #include <memory>
 
-#include "actors/input_source_actor.hpp"
-#include "actors/shard_actor.hpp"
+#include "actors/shard_wiring.hpp"
 #include "runtime/checkpoint/shard_checkpoint.hpp"
 #include "runtime/network/weights_digest.hpp"
 
@@ -46,26 +45,18 @@ SpawnedNetwork spawn_actors(caf::actor_system& sys, BuiltNetwork& net, const Ite
   }
   SpawnedNetwork s;
   for (std::size_t i = 0; i < net.shards.size(); ++i) {
-    std::shared_ptr<Shard> shard(std::move(net.shards[i]));
-    switch (net.placements[i].role) {
-      case ShardRole::input:
-        s.inputs.push_back(sys.spawn<InputSourceActor>(shard, coordinator));
-        break;
-      case ShardRole::recurrent:
-        s.shards.push_back(sys.spawn<ShardActor>(shard, n_inputs + n_shards, Step{1}, coordinator));
-        break;
-      case ShardRole::readout:
-        s.supervisor = sys.spawn<SupervisorActor>(shard, n_shards, coordinator, plan);
-        break;
-    }
+    const ShardRole role = net.placements[i].role;
+    caf::actor a = spawn_shard_actor(sys, std::shared_ptr<Shard>(std::move(net.shards[i])), role, n_inputs, n_shards,
+                                     coordinator, plan);
+    if (role == ShardRole::input) s.inputs.push_back(a);
+    else if (role == ShardRole::recurrent) s.shards.push_back(a);
+    else s.supervisor = a;
+    s.by_shard.push_back(a);
   }
   for (std::size_t i = 0; i < net.placements.size(); ++i) {
     const ShardPlacement& p = net.placements[i];
-    const caf::actor& a = p.role == ShardRole::input       ? s.inputs[i]
-                          : p.role == ShardRole::recurrent ? s.shards[i - n_inputs]
-                                                           : s.supervisor;
+    const caf::actor& a = s.by_shard[i];
     const char* role = p.role == ShardRole::input ? "input shard" : p.role == ShardRole::recurrent ? "shard" : "supervisor";
-    s.by_shard.push_back(a);
     s.names.emplace_back(a.address(), std::string(role) + " " + std::to_string(p.shard_id) + " (neurons " +
                                           std::to_string(p.first_index) + "–" +
                                           std::to_string(p.first_index + p.size) + ")");
@@ -73,15 +64,16 @@ SpawnedNetwork spawn_actors(caf::actor_system& sys, BuiltNetwork& net, const Ite
   return s;
 }
 
-void wire(caf::scoped_actor& self, const SpawnedNetwork& s) {
-  const std::vector<caf::actor> none;
-  std::vector<caf::actor> rec_and_supervisor = s.shards;
-  rec_and_supervisor.push_back(s.supervisor);
-  std::vector<caf::actor> clocked = s.shards;  // who hears the error broadcast
-  clocked.insert(clocked.end(), s.inputs.begin(), s.inputs.end());
-  for (const caf::actor& a : s.inputs) self->send(a, wire_atom::value, s.shards, none);
-  for (const caf::actor& a : s.shards) self->send(a, wire_atom::value, rec_and_supervisor, none);
-  self->send(s.supervisor, wire_atom::value, none, clocked);
+void wire(caf::scoped_actor& self, const SpawnedNetwork& s, const std::vector<ShardRole>& roles) {
+  const ShardTopology topology = shard_topology(roles);
+  auto actors_of = [&](const std::vector<std::uint32_t>& shards) {
+    std::vector<caf::actor> a;
+    for (std::uint32_t i : shards) a.push_back(s.by_shard[i]);
+    return a;
+  };
+  for (std::size_t i = 0; i < roles.size(); ++i)
+    self->send(s.by_shard[i], wire_atom::value, actors_of(topology.spike_subscribers[i]),
+               actors_of(topology.error_subscribers[i]));
 }
 
 // Restores every shard from its blob (all taken after one slice) and returns that slice; `resumes`
@@ -142,7 +134,9 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
   const SpawnedNetwork spawned = spawn_actors(sys, built, plan, self);
   const std::vector<caf::actor> actors = spawned.all();
   for (const caf::actor& a : actors) self->monitor(a);
-  wire(self, spawned);
+  std::vector<ShardRole> roles;
+  for (const ShardPlacement& p : built.placements) roles.push_back(p.role);
+  wire(self, spawned, roles);
   for (std::size_t i = 0; i < resumes.size(); ++i) self->send(spawned.by_shard[i], resume_atom::value, resumes[i]);
 
   const auto sim_start = Clock::now();

@@ -76,7 +76,7 @@ std::string NodeSession::setup(const std::string& setup_bytes, std::vector<caf::
       ready.add_shards(id);
     }
     spdlog::info("node {}: session {} set up: {} shard(s), {} data links", options_.name, id_, shard_actors_.size(),
-                 s.middleman_data() ? "middleman" : "TLS/TCP");
+                 s.middleman_data() ? "middleman" : options_.security.insecure ? "plain TCP" : "TLS");
   } catch (const std::exception& e) {
     ready.set_error(e.what());
     spdlog::error("node {}: session {} setup failed: {}", options_.name, id_, e.what());

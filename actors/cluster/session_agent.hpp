@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "actors/cluster/batch_router.hpp"
+#include "cluster.pb.h"
 
 namespace eligo::cluster {
 
@@ -21,7 +22,8 @@ class SessionAgent final : public caf::event_based_actor {
   caf::behavior make_behavior() override;
 
  private:
-  void forward(const std::string& event);
+  wire::NodeEvent event() const;  // with this node's index
+  void forward(const wire::NodeEvent& e);
 
   caf::actor coordinator_;
   std::uint32_t node_index_;
