@@ -4,13 +4,18 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <thread>
 
 #include "actors/cluster/cluster_messages.hpp"
 #include "actors/cluster/node_session.hpp"
 
 namespace eligo::cluster {
 namespace {
+
+constexpr std::chrono::seconds kStopGrace{10};
 
 // The published actor. Detached: building a network and linking to the other nodes block it, never a
 // scheduler thread that shard actors need.
@@ -138,6 +143,14 @@ int run_node(const NodeOptions& o) {
   sigwait(&stop_signals, &signal);
   spdlog::info("node {}: stopping ({})", o.name, signal == SIGINT ? "SIGINT" : "SIGTERM");
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+  // The actor system's destructor waits for every actor and connection. A daemon that was asked to
+  // stop must stop: if that wait ever hangs (once seen after garbage on an insecure control port, not
+  // reproduced since), give up after a grace period.
+  std::thread([name = o.name] {
+    std::this_thread::sleep_for(kStopGrace);
+    spdlog::error("node {}: did not stop within {} s; exiting anyway", name, kStopGrace.count());
+    std::_Exit(3);
+  }).detach();
   return 0;
 }
 
