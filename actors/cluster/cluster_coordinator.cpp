@@ -78,6 +78,271 @@ caf::actor reach_node(caf::actor_system& sys, const NodeAddress& n, const Contro
   return *a;
 }
 
+// One distributed run, step by step: join (hello to every node), set up (placement, every node builds
+// and links), run (the nodes' events drive the same bookkeeping as the single-process coordinator),
+// gather (weights and counters). Any failure after the first node joined stops every node that joined.
+class ClusterRunner {
+ public:
+  ClusterRunner(caf::actor_system& sys, const ClusterRun& run, const ControlSecurity& security,
+                const actors::RunOptions& options, const actors::Callbacks& callbacks)
+      : sys_(sys), self_(sys), run_(run), security_(security), options_(options), callbacks_(callbacks) {
+    c_.nodes = run.cluster.nodes;
+    c_.roles = shard_roles(options.input_shards, options.shards);
+  }
+
+  actors::RunResult operator()(Step slice_steps, Step n_steps) {
+    try {
+      join();
+      set_up(slice_steps, n_steps);
+      run_to_end();
+      gather();
+    } catch (const RunFailed& e) {
+      stop_nodes(std::string("the run failed: ") + e.what());
+      throw;
+    } catch (const std::exception& e) {  // e.g. a malformed control message
+      stop_nodes(std::string("the run failed: ") + e.what());
+      throw RunFailed(e.what());
+    }
+    stop_nodes("finished");
+    sort_canonically(result_.weights);
+    result_.weights_digest = weights_digest(result_.weights);
+    return std::move(result_);
+  }
+
+ private:
+  std::chrono::milliseconds timeout() const { return run_.cluster.connect_timeout; }
+
+  void stop_nodes(const std::string& reason) {
+    for (const caf::actor& n : c_.node_actors) self_->send(n, stop_atom::value, reason);
+  }
+
+  // Reaches every node and checks protocol version and config digest; the nodes open their data ports.
+  void join() {
+    const caf::actor me = caf::actor_cast<caf::actor>(self_);
+    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
+      const NodeAddress& n = c_.nodes[i];
+      caf::actor node = reach_node(sys_, n, security_, timeout());
+      wire::NodeHello hello;
+      hello.set_protocol_version(kClusterProtocolVersion);
+      hello.set_config_digest(run_.config_digest);
+      hello.set_coordinator(run_.cluster.name);
+      hello.set_session(session_);
+      hello.set_node_index(i);
+      std::string bytes, failure;
+      self_->request(node, timeout(), hello_atom::value, hello.SerializeAsString(), me)
+          .receive([&](std::string& reply) { bytes = std::move(reply); },
+                   [&](caf::error& e) { failure = sys_.render(e); });
+      if (!failure.empty()) throw RunFailed("node " + n.name + " (" + n.endpoint() + ") did not answer the hello: " + failure);
+      const auto reply = parse_control<wire::NodeHelloReply>(bytes, "hello reply");
+      if (!reply.error().empty()) throw RunFailed("node " + n.name + " (" + n.endpoint() + ") refused the run: " + reply.error());
+      self_->monitor(node);
+      c_.node_actors.push_back(node);
+      c_.node_of_actor[node.address()] = i;
+      threads_.push_back(n.threads);
+      data_ports_.push_back(reply.data_port());
+      spdlog::info("cluster: node {} ({}) joined: {} thread(s), data port {}", n.name, n.endpoint(), reply.threads(),
+                   reply.data_port());
+    }
+  }
+
+  wire::SessionSetup common_setup(Step slice_steps, Step n_steps) const {
+    wire::SessionSetup setup;
+    setup.set_session(session_);
+    setup.set_config_text(run_.config_text);
+    setup.set_config_path(run_.config_path.string());
+    setup.set_config_digest(run_.config_digest);
+    if (run_.overrides.seed) setup.set_seed(*run_.overrides.seed);
+    if (run_.overrides.iterations) setup.set_iterations(*run_.overrides.iterations);
+    setup.set_input_shards(options_.input_shards);
+    setup.set_recurrent_shards(options_.shards);
+    for (std::uint32_t n : c_.node_of) setup.add_shard_node(n);
+    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
+      wire::Peer* p = setup.add_peers();
+      p->set_index(i);
+      p->set_host(c_.nodes[i].host);
+      p->set_data_port(data_ports_[i]);
+      p->set_control_port(c_.nodes[i].port);
+    }
+    setup.set_middleman_data(run_.cluster.data_plane == DataPlaneKind::middleman);
+    setup.set_slice_steps(slice_steps);
+    setup.set_n_steps(n_steps);
+    setup.set_history(static_cast<std::uint32_t>(options_.history));
+    setup.set_connect_timeout_ms(static_cast<std::uint32_t>(timeout().count()));
+    for (Step s : options_.checkpoint_slices) setup.add_checkpoint_slices(s);
+    if (options_.resume) {
+      const actors::ResumeFrom& from = *options_.resume;
+      if (from.blobs.size() != c_.roles.size())
+        throw RunFailed("the checkpoint has " + std::to_string(from.blobs.size()) + " shards, this run's network " +
+                        std::to_string(c_.roles.size()));
+      if (from.slice < 0) throw RunFailed("the checkpoint does not say after which slice it was taken");
+      setup.set_start_slice(from.slice + 1);
+    }
+    return setup;
+  }
+
+  // Places the shards; every node builds and links at once (its links wait for the others), then each
+  // setup reply is read. The shard actors the nodes report are monitored from here on.
+  void set_up(Step slice_steps, Step n_steps) {
+    c_.node_of = place_shards(options_.input_shards, options_.shards, threads_);
+    const wire::SessionSetup setup = common_setup(slice_steps, n_steps);
+    using Handle = decltype(self_->request(c_.node_actors[0], kSetupTimeout, setup_atom::value, std::string{}));
+    std::vector<Handle> pending;
+    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
+      wire::SessionSetup mine = setup;
+      mine.set_node_index(i);
+      for (std::uint32_t s = 0; options_.resume && s < c_.node_of.size(); ++s) {
+        if (c_.node_of[s] != i) continue;
+        wire::ShardResume* r = mine.add_resume();
+        r->set_shard_id(s);
+        r->set_blob(options_.resume->blobs[s]);
+        r->set_actor_state(options_.resume->actor_states[s]);
+      }
+      pending.push_back(self_->request(c_.node_actors[i], kSetupTimeout, setup_atom::value, mine.SerializeAsString()));
+    }
+    std::string failure;
+    std::size_t n_actors = 0;
+    for (std::uint32_t i = 0; i < pending.size(); ++i) {
+      std::string bytes;
+      pending[i].receive(
+          [&](std::string& reply, const std::vector<caf::actor>& shard_actors) {
+            bytes = std::move(reply);
+            for (const caf::actor& a : shard_actors) {
+              self_->monitor(a);
+              c_.node_of_actor[a.address()] = i;
+            }
+            n_actors += shard_actors.size();
+          },
+          [&](caf::error& e) {
+            if (failure.empty()) failure = c_.describe(i) + ": no setup reply: " + sys_.render(e);
+          });
+      if (bytes.empty()) continue;
+      const auto ready = parse_control<wire::SessionReady>(bytes, "setup reply");
+      if (!ready.error().empty() && failure.empty()) failure = c_.describe(i) + ": setup failed: " + ready.error();
+    }
+    if (failure.empty() && n_actors != c_.roles.size())
+      failure = "the nodes run " + std::to_string(n_actors) + " shard actors, the network has " +
+                std::to_string(c_.roles.size());
+    if (!failure.empty()) throw RunFailed(failure);
+    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) spdlog::info("cluster: {}", c_.describe(i));
+  }
+
+  // Runs the callbacks like the single-process coordinator: an exception stops the run.
+  template <class F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+    }
+  }
+
+  void on_checkpoint_part(std::uint32_t from, actors::ShardCheckpointPtr part) {
+    if (part->shard_id >= c_.roles.size()) {
+      failure_ = c_.describe(from) + " sent a checkpoint of unknown shard " + std::to_string(part->shard_id);
+      return;
+    }
+    actors::CheckpointParts& cp = checkpoints_[part->slice];
+    cp.slice = part->slice;
+    if (cp.shards.empty()) cp.shards.resize(c_.roles.size());
+    cp.shards[part->shard_id] = part;
+    if (!std::all_of(cp.shards.begin(), cp.shards.end(), [](const auto& p) { return p != nullptr; })) return;
+    actors::CheckpointParts complete = std::move(cp);
+    checkpoints_.erase(complete.slice);
+    guarded([&] {
+      if (callbacks_.on_checkpoint) callbacks_.on_checkpoint(std::move(complete));
+    });
+  }
+
+  void on_event(const wire::NodeEvent& e) {
+    const std::uint32_t from = e.node_index() < c_.nodes.size() ? e.node_index() : 0;
+    switch (e.kind_case()) {
+      case wire::NodeEvent::kDoneShard: ++done_; break;
+      case wire::NodeEvent::kIteration: {
+        const actors::IterationReport r = from_wire(e.iteration());
+        result_.iterations.push_back(r);
+        guarded([&] {
+          if (callbacks_.on_iteration) callbacks_.on_iteration(r, seconds_since(start_));
+        });
+        break;
+      }
+      case wire::NodeEvent::kCheckpoint: on_checkpoint_part(from, from_wire(e.checkpoint())); break;
+      case wire::NodeEvent::kRecording: result_.recording = from_wire(e.recording()); break;
+      case wire::NodeEvent::kLinkLost: {
+        const std::uint32_t peer = e.peer_index() < c_.nodes.size() ? e.peer_index() : from;
+        failure_ = "lost " + c_.describe(peer) + ": its data link to node " + c_.nodes[from].name + " broke (" +
+                   e.link_lost() + ")";
+        break;
+      }
+      case wire::NodeEvent::kActorFailed: failure_ = c_.describe(from) + ": a shard actor failed: " + e.actor_failed(); break;
+      default: failure_ = c_.describe(from) + " sent an unknown event"; break;
+    }
+  }
+
+  // Until every shard is done, or a node, link or actor fails (reported at once: down messages and
+  // lost links arrive as soon as a connection breaks).
+  void run_to_end() {
+    start_ = Clock::now();
+    for (const caf::actor& n : c_.node_actors) self_->send(n, go_atom::value);
+    while (done_ < c_.roles.size() && failure_.empty()) {
+      self_->receive([&](event_atom, const std::string& bytes) { on_event(parse_control<wire::NodeEvent>(bytes, "node event")); },
+                     [&](caf::down_msg& dm) {
+                       auto it = c_.node_of_actor.find(dm.source);
+                       failure_ = "lost " + (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) +
+                                  ": " + sys_.render(dm.reason);
+                     });
+    }
+    result_.simulate_seconds = seconds_since(start_);
+    if (!failure_.empty()) {
+      spdlog::error("cluster: {}", failure_);
+      throw RunFailed(failure_);
+    }
+  }
+
+  void add_results(const wire::SessionResults& r) {
+    actors::WeightRecords w = from_wire(r.weights());
+    result_.weights.insert(result_.weights.end(), w.begin(), w.end());
+    for (const wire::ShardTotals& t : r.totals()) {
+      result_.synaptic_events += t.synaptic_events();
+      result_.history_entries_max += t.history_entries_max();
+      result_.synapse_bytes += t.synapse_bytes();
+      const auto role = static_cast<ShardRole>(t.role());
+      if (role == ShardRole::input) result_.input_spikes += t.spikes_emitted();
+      if (role == ShardRole::recurrent) result_.rec_spikes += t.spikes_emitted();
+    }
+    result_.data_bytes_sent += r.data_bytes_sent();
+    result_.spike_frame_bytes += r.spike_frame_bytes();
+    result_.error_frame_bytes += r.error_frame_bytes();
+  }
+
+  void gather() {
+    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
+      std::string bytes, failure;
+      self_->request(c_.node_actors[i], kResultsTimeout, results_atom::value)
+          .receive([&](std::string& reply) { bytes = std::move(reply); },
+                   [&](caf::error& e) { failure = sys_.render(e); });
+      if (!failure.empty()) throw RunFailed("gathering results: " + c_.describe(i) + ": no results: " + failure);
+      const auto r = parse_control<wire::SessionResults>(bytes, "results");
+      if (!r.error().empty()) throw RunFailed("gathering results: " + c_.describe(i) + ": " + r.error());
+      add_results(r);
+    }
+  }
+
+  caf::actor_system& sys_;
+  caf::scoped_actor self_;
+  const ClusterRun& run_;
+  const ControlSecurity& security_;
+  const actors::RunOptions& options_;
+  const actors::Callbacks& callbacks_;
+  const std::string session_ = new_session_id();
+  Cluster c_;
+  std::vector<std::uint32_t> threads_, data_ports_;
+  actors::RunResult result_;
+  Clock::time_point start_;
+  std::size_t done_ = 0;
+  std::string failure_;
+  std::map<Step, actors::CheckpointParts> checkpoints_;
+};
+
 }  // namespace
 
 actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n_steps, const actors::RunOptions& options,
@@ -89,231 +354,8 @@ actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n
   cfg.set("scheduler.max-threads", std::size_t{2});
   configure_middleman(cfg, security);
   caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys};
-  const caf::actor me = caf::actor_cast<caf::actor>(self);
-  const std::string session = new_session_id();
-  const auto timeout = run.cluster.connect_timeout;
-
-  Cluster c;
-  c.nodes = run.cluster.nodes;
-  std::vector<std::uint32_t> threads;
-  std::vector<std::uint32_t> data_ports;
-  auto stop_nodes = [&](const std::string& reason) {
-    for (const caf::actor& n : c.node_actors) self->send(n, stop_atom::value, reason);
-  };
-  // From here on a failure must stop the nodes already in the session.
-  try {
-    for (std::uint32_t i = 0; i < c.nodes.size(); ++i) {
-      const NodeAddress& n = c.nodes[i];
-      caf::actor node = reach_node(sys, n, security, timeout);
-      wire::NodeHello hello;
-      hello.set_protocol_version(kClusterProtocolVersion);
-      hello.set_config_digest(run.config_digest);
-      hello.set_coordinator(run.cluster.name);
-      hello.set_session(session);
-      hello.set_node_index(i);
-      wire::NodeHelloReply reply;
-      std::string failure;
-      self->request(node, timeout, hello_atom::value, hello.SerializeAsString(), me)
-          .receive([&](const std::string& bytes) { reply = parse_control<wire::NodeHelloReply>(bytes, "hello reply"); },
-                   [&](caf::error& e) { failure = sys.render(e); });
-      if (!failure.empty()) throw RunFailed("node " + n.name + " (" + n.endpoint() + ") did not answer the hello: " + failure);
-      if (!reply.error().empty()) throw RunFailed("node " + n.name + " (" + n.endpoint() + ") refused the run: " + reply.error());
-      self->monitor(node);
-      c.node_actors.push_back(node);
-      c.node_of_actor[node.address()] = i;
-      threads.push_back(n.threads);
-      data_ports.push_back(reply.data_port());
-      spdlog::info("cluster: node {} ({}) joined: {} thread(s), data port {}", n.name, n.endpoint(), reply.threads(),
-                   reply.data_port());
-    }
-  } catch (...) {
-    stop_nodes("the coordinator could not start the run");
-    throw;
-  }
-
-  c.roles = shard_roles(options.input_shards, options.shards);
-  c.node_of = place_shards(options.input_shards, options.shards, threads);
-  wire::SessionSetup setup;
-  setup.set_session(session);
-  setup.set_config_text(run.config_text);
-  setup.set_config_path(run.config_path.string());
-  setup.set_config_digest(run.config_digest);
-  if (run.overrides.seed) setup.set_seed(*run.overrides.seed);
-  if (run.overrides.iterations) setup.set_iterations(*run.overrides.iterations);
-  setup.set_input_shards(options.input_shards);
-  setup.set_recurrent_shards(options.shards);
-  for (std::uint32_t n : c.node_of) setup.add_shard_node(n);
-  for (std::uint32_t i = 0; i < c.nodes.size(); ++i) {
-    wire::Peer* p = setup.add_peers();
-    p->set_index(i);
-    p->set_host(c.nodes[i].host);
-    p->set_data_port(data_ports[i]);
-    p->set_control_port(c.nodes[i].port);
-  }
-  setup.set_middleman_data(run.cluster.data_plane == DataPlaneKind::middleman);
-  setup.set_slice_steps(slice_steps);
-  setup.set_n_steps(n_steps);
-  setup.set_history(static_cast<std::uint32_t>(options.history));
-  setup.set_connect_timeout_ms(static_cast<std::uint32_t>(timeout.count()));
-  for (Step s : options.checkpoint_slices) setup.add_checkpoint_slices(s);
-  if (options.resume) {
-    const actors::ResumeFrom& from = *options.resume;
-    if (from.blobs.size() != c.roles.size())
-      throw RunFailed("the checkpoint has " + std::to_string(from.blobs.size()) + " shards, this run's network " +
-                      std::to_string(c.roles.size()));
-    if (from.slice < 0) throw RunFailed("the checkpoint does not say after which slice it was taken");
-    setup.set_start_slice(from.slice + 1);
-  }
-
-  // Every node builds and links at once (links wait for each other); then each gets its setup reply.
-  using Handle = decltype(self->request(c.node_actors[0], kSetupTimeout, setup_atom::value, std::string{}));
-  std::vector<Handle> pending;
-  for (std::uint32_t i = 0; i < c.nodes.size(); ++i) {
-    wire::SessionSetup mine = setup;
-    if (options.resume) {
-      for (std::uint32_t s = 0; s < c.node_of.size(); ++s) {
-        if (c.node_of[s] != i) continue;
-        wire::ShardResume* r = mine.add_resume();
-        r->set_shard_id(s);
-        r->set_blob(options.resume->blobs[s]);
-        r->set_actor_state(options.resume->actor_states[s]);
-      }
-    }
-    mine.set_node_index(i);
-    pending.push_back(self->request(c.node_actors[i], kSetupTimeout, setup_atom::value, mine.SerializeAsString()));
-  }
-  std::string failure;
-  std::size_t n_actors = 0;
-  for (std::uint32_t i = 0; i < pending.size(); ++i) {
-    pending[i].receive(
-        [&](const std::string& bytes, const std::vector<caf::actor>& shard_actors) {
-          const auto ready = parse_control<wire::SessionReady>(bytes, "setup reply");
-          if (!ready.error().empty() && failure.empty()) failure = c.describe(i) + ": setup failed: " + ready.error();
-          for (const caf::actor& a : shard_actors) {
-            self->monitor(a);
-            c.node_of_actor[a.address()] = i;
-          }
-          n_actors += shard_actors.size();
-        },
-        [&](caf::error& e) {
-          if (failure.empty()) failure = c.describe(i) + ": no setup reply: " + sys.render(e);
-        });
-  }
-  if (failure.empty() && n_actors != c.roles.size())
-    failure = "the nodes run " + std::to_string(n_actors) + " shard actors, the network has " + std::to_string(c.roles.size());
-  if (!failure.empty()) {
-    stop_nodes("setup failed");
-    throw RunFailed(failure);
-  }
-  for (std::uint32_t i = 0; i < c.nodes.size(); ++i) spdlog::info("cluster: {}", c.describe(i));
-
-  // The run: the same bookkeeping as the single-process coordinator, fed by the nodes' events.
-  actors::RunResult result;
-  const auto sim_start = Clock::now();
-  for (const caf::actor& n : c.node_actors) self->send(n, go_atom::value);
-  std::size_t done = 0;
-  std::map<Step, actors::CheckpointParts> checkpoints;
-  auto guarded = [&](auto&& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-  };
-  auto on_event = [&](const wire::NodeEvent& e) {
-    const std::uint32_t from = e.node_index() < c.nodes.size() ? e.node_index() : 0;
-    switch (e.kind_case()) {
-      case wire::NodeEvent::kDoneShard: ++done; break;
-      case wire::NodeEvent::kIteration: {
-        const actors::IterationReport r = from_wire(e.iteration());
-        result.iterations.push_back(r);
-        guarded([&] {
-          if (callbacks.on_iteration) callbacks.on_iteration(r, seconds_since(sim_start));
-        });
-        break;
-      }
-      case wire::NodeEvent::kCheckpoint: {
-        actors::ShardCheckpointPtr part = from_wire(e.checkpoint());
-        if (part->shard_id >= c.roles.size()) {
-          failure = c.describe(from) + " sent a checkpoint of unknown shard " + std::to_string(part->shard_id);
-          break;
-        }
-        actors::CheckpointParts& cp = checkpoints[part->slice];
-        cp.slice = part->slice;
-        if (cp.shards.empty()) cp.shards.resize(c.roles.size());
-        cp.shards[part->shard_id] = part;
-        if (std::all_of(cp.shards.begin(), cp.shards.end(), [](const auto& p) { return p != nullptr; })) {
-          actors::CheckpointParts complete = std::move(cp);
-          checkpoints.erase(complete.slice);
-          guarded([&] {
-            if (callbacks.on_checkpoint) callbacks.on_checkpoint(std::move(complete));
-          });
-        }
-        break;
-      }
-      case wire::NodeEvent::kRecording: result.recording = from_wire(e.recording()); break;
-      case wire::NodeEvent::kLinkLost: {
-        const std::uint32_t peer = e.peer_index() < c.nodes.size() ? e.peer_index() : from;
-        failure = "lost " + c.describe(peer) + ": its data link to node " + c.nodes[from].name + " broke (" +
-                  e.link_lost() + ")";
-        break;
-      }
-      case wire::NodeEvent::kActorFailed:
-        failure = c.describe(from) + ": a shard actor failed: " + e.actor_failed();
-        break;
-      default: failure = c.describe(from) + " sent an unknown event"; break;
-    }
-  };
-  while (done < c.roles.size() && failure.empty()) {
-    self->receive(
-        [&](event_atom, const std::string& bytes) {
-          try {
-            on_event(parse_control<wire::NodeEvent>(bytes, "node event"));
-          } catch (const ControlError& e) {
-            failure = e.what();
-          }
-        },
-        [&](caf::down_msg& dm) {
-          auto it = c.node_of_actor.find(dm.source);
-          const std::string who = it == c.node_of_actor.end() ? "an unknown remote actor" : c.describe(it->second);
-          failure = "lost " + who + ": " + sys.render(dm.reason);
-        });
-  }
-  result.simulate_seconds = seconds_since(sim_start);
-  if (!failure.empty()) {
-    spdlog::error("cluster: {}", failure);
-    stop_nodes("the run failed: " + failure);
-    throw RunFailed(failure);
-  }
-
-  for (std::uint32_t i = 0; i < c.nodes.size(); ++i) {
-    self->request(c.node_actors[i], kResultsTimeout, results_atom::value)
-        .receive(
-            [&](const std::string& bytes) {
-              const auto r = parse_control<wire::SessionResults>(bytes, "results");
-              if (!r.error().empty()) failure = c.describe(i) + ": " + r.error();
-              actors::WeightRecords w = from_wire(r.weights());
-              result.weights.insert(result.weights.end(), w.begin(), w.end());
-              for (const wire::ShardTotals& t : r.totals()) {
-                result.synaptic_events += t.synaptic_events();
-                result.history_entries_max += t.history_entries_max();
-                result.synapse_bytes += t.synapse_bytes();
-                const auto role = static_cast<ShardRole>(t.role());
-                if (role == ShardRole::input) result.input_spikes += t.spikes_emitted();
-                if (role == ShardRole::recurrent) result.rec_spikes += t.spikes_emitted();
-              }
-              result.data_bytes_sent += r.data_bytes_sent();
-              result.spike_frame_bytes += r.spike_frame_bytes();
-              result.error_frame_bytes += r.error_frame_bytes();
-            },
-            [&](caf::error& e) { failure = c.describe(i) + ": no results: " + sys.render(e); });
-  }
-  stop_nodes("finished");
-  if (!failure.empty()) throw RunFailed("gathering results: " + failure);
-  sort_canonically(result.weights);
-  result.weights_digest = weights_digest(result.weights);
-  return result;
+  ClusterRunner runner(sys, run, security, options, callbacks);
+  return runner(slice_steps, n_steps);
 }
 
 }  // namespace eligo::cluster
