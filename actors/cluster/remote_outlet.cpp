@@ -65,6 +65,13 @@ RemoteOutlet::RemoteOutlet(caf::actor_config& cfg, std::unique_ptr<FrameSink> si
 caf::behavior RemoteOutlet::make_behavior() {
   // A link that is gone throws here; the outlet then stops with that error and the session agent,
   // which monitors it, reports the failure (the data plane has usually reported the lost link first).
+  set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      return caf::make_error(caf::sec::runtime_error, std::string("data path: ") + e.what());
+    }
+  });
   return {
       [this](const actors::SpikeBatchPtr& b) {
         std::string frame = transport::encode_frame(*b);
