@@ -70,6 +70,8 @@ caf::behavior RemoteOutlet::make_behavior() {
       std::rethrow_exception(eptr);
     } catch (const std::exception& e) {
       return caf::make_error(caf::sec::runtime_error, std::string("data path: ") + e.what());
+    } catch (...) {
+      return caf::make_error(caf::sec::runtime_error, std::string("data path: unknown exception"));
     }
   });
   return {
