@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the parser and frame-decoder fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
+# Builds the parser, frame-decoder and cluster-file fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
 # (default 60) from the bundled cases and examples as seeds. Not part of CI: run it by hand.
 # Usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 out=build-fuzz
-mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame"
+mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame" "$out/corpus_cluster"
 gen="$out/gen"
 mkdir -p "$gen"
 protoc -I proto/eligo --cpp_out="$gen" proto/eligo/config.proto proto/eligo/messages.proto
@@ -19,9 +19,14 @@ clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/trainin
   "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -o "$out/fuzz_training_config"
 clang++ "${flags[@]}" tests/fuzz/fuzz_frame_decoder.cpp actors/transport/frame_codec.cpp "$gen/messages.pb.cc" \
   -lprotobuf -o "$out/fuzz_frame_decoder"
+clang++ "${flags[@]}" tests/fuzz/fuzz_cluster_file.cpp actors/cluster/cluster_file.cpp -lyaml-cpp \
+  -o "$out/fuzz_cluster_file"
 cp tests/data/nest/regression_eprop_iaf_adam.json "$out/corpus_case/"
+cp examples/cluster.yaml "$out/corpus_cluster/example.yaml"
+cp deploy/cluster.yaml "$out/corpus_cluster/compose.yaml"
 cp examples/*.yaml "$out/corpus_config/"
 printf '\0\0\0\x08\x0a\x06\x08\x01\x20\x01\x22\x00' > "$out/corpus_frame/spikes"
 "$out/fuzz_reference_case" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_case"
 "$out/fuzz_training_config" -max_total_time="$seconds" -max_len=8192 -rss_limit_mb=2048 "$out/corpus_config"
 "$out/fuzz_frame_decoder" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_frame"
+"$out/fuzz_cluster_file" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_cluster"
