@@ -99,6 +99,7 @@ void NodeSession::build(const wire::SessionSetup& s) {
   partition.input_shards = s.input_shards();
   partition.recurrent_shards = s.recurrent_shards();
   partition.history = static_cast<HistoryPolicy>(s.history());
+  for (std::uint32_t node : s.shard_node()) partition.build_only.push_back(node == index_);
   BuiltNetwork built = build_network(setup.network, partition);
   if (static_cast<std::size_t>(s.shard_node_size()) != built.shards.size())
     throw std::runtime_error("the placement names " + std::to_string(s.shard_node_size()) + " shards, the network has " +

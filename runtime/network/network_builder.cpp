@@ -136,16 +136,20 @@ BuiltNetwork build_network(const NetworkDescription& net, const PartitionOptions
     built.placements.push_back(p);
     return p;
   };
+  auto wanted = [&](const ShardPlacement& p) {
+    return options.build_only.empty() || (p.shard_id < options.build_only.size() && options.build_only[p.shard_id]);
+  };
   for (auto [first, size] : split_range(net.n_in, options.input_shards)) {
-    built.shards.push_back(build_input_shard(net, place(ShardRole::input, first, size, built.ids.input(first))));
+    const ShardPlacement p = place(ShardRole::input, first, size, built.ids.input(first));
+    built.shards.push_back(wanted(p) ? build_input_shard(net, p) : nullptr);
   }
   for (auto [first, size] : split_range(net.n_rec, options.recurrent_shards)) {
-    built.shards.push_back(build_recurrent_shard(
-        net, built.ids, place(ShardRole::recurrent, first, size, built.ids.rec(first)), options.history));
+    const ShardPlacement p = place(ShardRole::recurrent, first, size, built.ids.rec(first));
+    built.shards.push_back(wanted(p) ? build_recurrent_shard(net, built.ids, p, options.history) : nullptr);
   }
   built.readout_shard = built.shards.size();
-  built.shards.push_back(build_readout_shard(
-      net, built.ids, place(ShardRole::readout, 0, net.n_out, built.ids.out(0)), options.history));
+  const ShardPlacement p = place(ShardRole::readout, 0, net.n_out, built.ids.out(0));
+  built.shards.push_back(wanted(p) ? build_readout_shard(net, built.ids, p, options.history) : nullptr);
   return built;
 }
 

@@ -17,6 +17,9 @@ struct PartitionOptions {
   std::uint32_t input_shards = 1;
   std::uint32_t recurrent_shards = 1;
   HistoryPolicy history = HistoryPolicy::bounded;
+  // By shard id: which shards to build (empty: all). A cluster node builds only its own; the others
+  // stay null in BuiltNetwork::shards, with their placements as usual.
+  std::vector<bool> build_only;
 };
 
 // Global ids: inputs, then recurrent neurons, then readouts (NEST's node order, spec §14.9).
