@@ -68,7 +68,6 @@ class NodeSession {
   bool middleman_data_ = false;
   std::shared_ptr<OutletTraffic> traffic_ = std::make_shared<OutletTraffic>();
   std::shared_ptr<std::atomic<std::uint64_t>> middleman_bytes_ = std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::uint64_t middleman_frames_ = 0;
 };
 
 }  // namespace eligo::cluster

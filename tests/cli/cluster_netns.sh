@@ -8,6 +8,7 @@ set -uo pipefail
 eligo=$1
 config=$2
 work=$(mktemp -d)
+source "$(dirname "$0")/cluster_lib.sh"  # wait_for_log, digest (its cleanup is replaced below)
 prefix="el$$"   # unique names: interfaces have at most 15 characters
 bridge="${prefix}br"
 subnet=10.231.$(( $$ % 200 + 20 ))
@@ -46,8 +47,7 @@ for i in 1 2 3; do
   disown "$!"
 done
 for i in 1 2 3; do
-  for _ in $(seq 200); do grep -q "listening on" "$work/n$i.log" && break; sleep 0.1; done
-  grep -q "listening on" "$work/n$i.log" || { cat "$work/n$i.log"; echo "node n$i did not start"; exit 1; }
+  wait_for_log "$work/n$i.log" "listening on" || { cat "$work/n$i.log"; echo "node n$i did not start"; exit 1; }
 done
 # Each namespace reaches only its own address and the bridge: a node that is not bound to its
 # namespace's address could not be reached here.
@@ -56,7 +56,6 @@ done
 
 "$eligo" --log-level warn train "$config" --out "$work/single" --shards 2
 "$eligo" --log-level warn train "$config" --cluster "$work/cluster.yaml" --out "$work/netns"
-digest() { sed -n 's/.*"weights_digest": "\([0-9a-f]*\)".*/\1/p' "$1/summary.json"; }
 a=$(digest "$work/single")
 b=$(digest "$work/netns")
 echo "single process: $a"
