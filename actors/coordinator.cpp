@@ -1,8 +1,8 @@
 #include "actors/coordinator.hpp"
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <caf/all.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -20,7 +20,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 struct SpawnedNetwork {
   std::vector<caf::actor> inputs, shards;
   caf::actor supervisor;
-  std::vector<caf::actor> by_shard;  // parallel to the network's shards
+  std::vector<caf::actor> by_shard;                            // parallel to the network's shards
   std::vector<std::pair<caf::actor_addr, std::string>> names;  // for error messages
   std::string name_of(const caf::actor_addr& a) const {
     for (const auto& [addr, name] : names) {
@@ -48,18 +48,23 @@ SpawnedNetwork spawn_actors(caf::actor_system& sys, BuiltNetwork& net, const Ite
     const ShardRole role = net.placements[i].role;
     caf::actor a = spawn_shard_actor(sys, std::shared_ptr<Shard>(std::move(net.shards[i])), role, n_inputs, n_shards,
                                      coordinator, plan);
-    if (role == ShardRole::input) s.inputs.push_back(a);
-    else if (role == ShardRole::recurrent) s.shards.push_back(a);
-    else s.supervisor = a;
+    if (role == ShardRole::input)
+      s.inputs.push_back(a);
+    else if (role == ShardRole::recurrent)
+      s.shards.push_back(a);
+    else
+      s.supervisor = a;
     s.by_shard.push_back(a);
   }
   for (std::size_t i = 0; i < net.placements.size(); ++i) {
     const ShardPlacement& p = net.placements[i];
     const caf::actor& a = s.by_shard[i];
-    const char* role = p.role == ShardRole::input ? "input shard" : p.role == ShardRole::recurrent ? "shard" : "supervisor";
+    const char* role = p.role == ShardRole::input       ? "input shard"
+                       : p.role == ShardRole::recurrent ? "shard"
+                                                        : "supervisor";
     s.names.emplace_back(a.address(), std::string(role) + " " + std::to_string(p.shard_id) + " (neurons " +
-                                          std::to_string(p.first_index) + "–" +
-                                          std::to_string(p.first_index + p.size) + ")");
+                                          std::to_string(p.first_index) + "–" + std::to_string(p.first_index + p.size) +
+                                          ")");
   }
   return s;
 }
@@ -86,8 +91,8 @@ Step restore_shards(BuiltNetwork& built, const ResumeFrom& from, std::vector<Res
   for (std::size_t i = 0; i < built.shards.size(); ++i) {
     RestoredShard r = load_shard_checkpoint(*built.shards[i], from.blobs[i]);
     if (i > 0 && r.slice != slice)
-      throw RunFailed("the checkpoint's shards were saved after different slices (" + std::to_string(slice) +
-                      " and " + std::to_string(r.slice) + ")");
+      throw RunFailed("the checkpoint's shards were saved after different slices (" + std::to_string(slice) + " and " +
+                      std::to_string(r.slice) + ")");
     slice = r.slice;
     resumes.push_back(std::make_shared<const ResumeState>(ResumeState{std::move(r.output), from.actor_states[i]}));
   }
@@ -176,9 +181,7 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
           }
         },
         [&](recording_atom, Recording& r) { result.recording = std::move(r); },
-        [&](caf::down_msg& dm) {
-          failure = spawned.name_of(dm.source) + " stopped: " + sys.render(dm.reason);
-        });
+        [&](caf::down_msg& dm) { failure = spawned.name_of(dm.source) + " stopped: " + sys.render(dm.reason); });
   }
   result.simulate_seconds = seconds_since(sim_start);
   if (!failure.empty()) {

@@ -26,7 +26,7 @@ struct ResumeFrom {
 
 struct RunOptions {
   std::uint32_t threads = 1;
-  std::uint32_t shards = 1;        // recurrent shards
+  std::uint32_t shards = 1;  // recurrent shards
   std::uint32_t input_shards = 1;
   HistoryPolicy history = HistoryPolicy::bounded;
   std::vector<Step> checkpoint_slices;  // ascending; a checkpoint after each
@@ -51,7 +51,7 @@ struct RunResult {
   std::size_t synapse_bytes = 0;
   double build_seconds = 0.0;
   double simulate_seconds = 0.0;
-  std::uint64_t data_bytes_sent = 0;  // cluster runs: bytes of data-plane frames sent between nodes
+  std::uint64_t data_bytes_sent = 0;    // cluster runs: bytes of data-plane frames sent between nodes
   std::uint64_t spike_frame_bytes = 0;  // of which spike batches
   std::uint64_t error_frame_bytes = 0;  // and error batches
 };

@@ -4,7 +4,6 @@
 // shared by every receiver, never copied. proto/eligo/messages.proto is their wire form.
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,9 +26,9 @@ using run_atom = caf::atom_constant<caf::atom("run")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 // (checkpoint_atom, ShardCheckpointPtr): an actor's state after a checkpoint slice, to the coordinator.
 using checkpoint_atom = caf::atom_constant<caf::atom("ckpt")>;
-using done_atom = caf::atom_constant<caf::atom("done")>;        // (done_atom, shard id): reached the end
-using weights_atom = caf::atom_constant<caf::atom("weights")>;  // request: reply WeightRecords
-using counters_atom = caf::atom_constant<caf::atom("counters")>;  // request: reply ShardCounters
+using done_atom = caf::atom_constant<caf::atom("done")>;            // (done_atom, shard id): reached the end
+using weights_atom = caf::atom_constant<caf::atom("weights")>;      // request: reply WeightRecords
+using counters_atom = caf::atom_constant<caf::atom("counters")>;    // request: reply ShardCounters
 using iteration_atom = caf::atom_constant<caf::atom("iteration")>;  // supervisor → coordinator metrics
 using recording_atom = caf::atom_constant<caf::atom("recording")>;  // supervisor → coordinator, once
 

@@ -21,9 +21,15 @@ ShardTopology shard_topology(const std::vector<ShardRole>& roles) {
   t.error_subscribers.resize(roles.size());
   for (std::uint32_t i = 0; i < roles.size(); ++i) {
     switch (roles[i]) {
-      case ShardRole::input: t.spike_subscribers[i] = recurrent; break;
-      case ShardRole::recurrent: t.spike_subscribers[i] = rec_and_readout; break;
-      case ShardRole::readout: t.error_subscribers[i] = clocked; break;
+      case ShardRole::input:
+        t.spike_subscribers[i] = recurrent;
+        break;
+      case ShardRole::recurrent:
+        t.spike_subscribers[i] = rec_and_readout;
+        break;
+      case ShardRole::readout:
+        t.error_subscribers[i] = clocked;
+        break;
     }
   }
   return t;
@@ -33,10 +39,12 @@ caf::actor spawn_shard_actor(caf::actor_system& sys, std::shared_ptr<Shard> shar
                              std::uint32_t n_inputs, std::uint32_t n_recurrent, const caf::actor& coordinator,
                              const IterationPlan& plan) {
   switch (role) {
-    case ShardRole::input: return sys.spawn<InputSourceActor>(std::move(shard), coordinator);
+    case ShardRole::input:
+      return sys.spawn<InputSourceActor>(std::move(shard), coordinator);
     case ShardRole::recurrent:
       return sys.spawn<ShardActor>(std::move(shard), n_inputs + n_recurrent, Step{1}, coordinator);
-    case ShardRole::readout: return sys.spawn<SupervisorActor>(std::move(shard), n_recurrent, coordinator, plan);
+    case ShardRole::readout:
+      return sys.spawn<SupervisorActor>(std::move(shard), n_recurrent, coordinator, plan);
   }
   return {};
 }

@@ -4,7 +4,6 @@
 // spawn only their own shards and put a remote outlet where a subscriber runs elsewhere.
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <vector>

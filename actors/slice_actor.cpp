@@ -6,8 +6,8 @@
 
 namespace eligo::actors {
 
-SliceActor::SliceActor(caf::actor_config& cfg, std::shared_ptr<Shard> shard, std::uint32_t feeders,
-                       Step error_lag, caf::actor coordinator)
+SliceActor::SliceActor(caf::actor_config& cfg, std::shared_ptr<Shard> shard, std::uint32_t feeders, Step error_lag,
+                       caf::actor coordinator)
     : caf::event_based_actor(cfg),
       shard_(std::move(shard)),
       coordinator_(std::move(coordinator)),

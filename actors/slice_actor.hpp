@@ -4,7 +4,6 @@
 // takes a checkpoint where the run spec asks for one, and sends the output on. The three roles (shard,
 // input source, supervisor) differ only in what they observe and send.
 #include <caf/event_based_actor.hpp>
-
 #include <memory>
 #include <string>
 #include <string_view>

@@ -71,7 +71,8 @@ int run_bench(BenchOptions o) {
   j["syn_events_rec_out"] = rec_out;
   j["syn_events_total"] = total;
   j["ns_per_syn_event"] = total > 0 ? r.simulate_seconds * 1e9 / static_cast<double>(total) : 0.0;
-  j["bytes_per_synapse"] = n_synapses > 0 ? static_cast<double>(r.synapse_bytes) / static_cast<double>(n_synapses) : 0.0;
+  j["bytes_per_synapse"] =
+      n_synapses > 0 ? static_cast<double>(r.synapse_bytes) / static_cast<double>(n_synapses) : 0.0;
   j["history_entries_max"] = r.history_entries_max;
   j["maxrss_MiB"] = max_rss_mib();
   j["weights_digest"] = r.weights_digest;
@@ -84,15 +85,25 @@ int run_bench(BenchOptions o) {
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand("bench", "Train the standard benchmark network and print its figures as JSON");
-  cmd->add_option("--neurons", o->params.n_rec, "Recurrent neurons N")->capture_default_str()->check(CLI::Range(2u, 100000000u));
+  cmd->add_option("--neurons", o->params.n_rec, "Recurrent neurons N")
+      ->capture_default_str()
+      ->check(CLI::Range(2u, 100000000u));
   cmd->add_option("--indegree", o->params.indegree, "Recurrent in-degree K (at most N-1)")->capture_default_str();
-  cmd->add_option("--rate", o->params.input_rate_hz, "Input rate, Hz")->capture_default_str()->check(CLI::Range(0.0, 1000.0));
-  cmd->add_option("--iterations", o->params.iterations, "Iterations of 1000 steps")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--seconds", o->seconds, "Task length in simulated seconds (overrides --iterations)")->check(CLI::PositiveNumber);
+  cmd->add_option("--rate", o->params.input_rate_hz, "Input rate, Hz")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
+  cmd->add_option("--iterations", o->params.iterations, "Iterations of 1000 steps")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seconds", o->seconds, "Task length in simulated seconds (overrides --iterations)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", o->params.seed, "Seed")->capture_default_str();
   cmd->add_option("--threads", o->run.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--shards", o->run.shards, "Recurrent shards (default 16 whatever --threads, so that thread counts compare the same partition)");
-  cmd->add_option("--plasticity", o->plasticity, "on or off")->capture_default_str()->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--shards", o->run.shards,
+                  "Recurrent shards (default 16 whatever --threads, so that thread counts compare the same partition)");
+  cmd->add_option("--plasticity", o->plasticity, "on or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   const std::map<std::string, OptimizerType> optimizers{{"gd", OptimizerType::gradient_descent},
                                                         {"gradient_descent", OptimizerType::gradient_descent},
                                                         {"adam", OptimizerType::adam}};

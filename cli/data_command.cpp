@@ -1,5 +1,4 @@
 #include "cli/data_command.hpp"
-#include "cli/guarded_run.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -17,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/guarded_run.hpp"
 #include "cli/progress.hpp"
 #include "runtime/data/mnist_digits.hpp"
 #include "runtime/data/mnist_events_converter.hpp"

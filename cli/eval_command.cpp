@@ -3,7 +3,6 @@
 // on held-out samples with learning switched off (evaluation.hpp). DATA replaces the config's N-MNIST
 // folder; the evidence-accumulation task draws fresh trials.
 #include "cli/eval_command.hpp"
-#include "cli/guarded_run.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -13,8 +12,9 @@
 #include <string>
 
 #include "actors/held_out_evaluation.hpp"
-#include "runtime/config/run_digest.hpp"
+#include "cli/guarded_run.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
+#include "runtime/config/run_digest.hpp"
 #include "runtime/config/training_config.hpp"
 
 namespace eligo::cli {
@@ -37,12 +37,14 @@ int run_eval(const EvalOptions& o) {
   overrides.iterations = m.iterations;
   const TrainingSetup setup = load_training_config(config, overrides);
   if (run_digest(config, setup) != m.config_digest)
-    spdlog::warn("eval: {} is not the config this checkpoint was trained with (it changed since, or --config names "
-                 "another); the network it describes must still match the checkpoint's weights",
-                 config);
+    spdlog::warn(
+        "eval: {} is not the config this checkpoint was trained with (it changed since, or --config names "
+        "another); the network it describes must still match the checkpoint's weights",
+        config);
   if (!setup.classification)
     throw std::runtime_error("eval: the " + setup.task + " task has no held-out set (classification tasks only)");
-  const std::int64_t samples = o.samples > 0 ? o.samples : std::max<std::int64_t>(1, setup.classification->test_samples);
+  const std::int64_t samples =
+      o.samples > 0 ? o.samples : std::max<std::int64_t>(1, setup.classification->test_samples);
   std::optional<std::filesystem::path> data;
   if (!o.data.empty()) data = std::filesystem::path(o.data);
   spdlog::info("eval: {} after iteration {} ({} synapses), {} held-out samples", m.name, m.iteration, c.weights.size(),

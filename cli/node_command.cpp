@@ -30,7 +30,8 @@ int run_node_command(const NodeArgs& a) {
   o.host = at.host;
   o.port = at.port;
   if (o.port == 0) throw std::runtime_error("--listen needs a port other than 0 (the cluster file names it)");
-  if (a.data_port == 0 && o.port == 65535) throw std::runtime_error("--listen port 65535 leaves no data port; give --data-port");
+  if (a.data_port == 0 && o.port == 65535)
+    throw std::runtime_error("--listen port 65535 leaves no data port; give --data-port");
   o.data_port = a.data_port;
   o.threads = a.threads;
   o.name = a.name.empty() ? "node-" + std::to_string(o.port) : a.name;

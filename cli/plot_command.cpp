@@ -1,5 +1,4 @@
 #include "cli/plot_command.hpp"
-#include "cli/guarded_run.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -8,6 +7,7 @@
 #include <string>
 
 #include "cli/gnuplot_figures.hpp"
+#include "cli/guarded_run.hpp"
 #include "cli/run_results.hpp"
 
 namespace eligo::cli {

@@ -38,9 +38,8 @@ void Progress::update(std::int64_t done, double elapsed, const std::string& deta
   const int filled = total_ > 0 ? static_cast<int>(kWidth * done / total_) : kWidth;
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r\033[K%s [%s] %lld/%lld %s ETA %s", label_.c_str(), bar.c_str(),
-               static_cast<long long>(done), static_cast<long long>(total_), detail.c_str(),
-               format_duration(eta).c_str());
+  std::fprintf(stderr, "\r\033[K%s [%s] %lld/%lld %s ETA %s", label_.c_str(), bar.c_str(), static_cast<long long>(done),
+               static_cast<long long>(total_), detail.c_str(), format_duration(eta).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

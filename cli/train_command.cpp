@@ -3,7 +3,6 @@
 // classification tasks, held-out evaluations (evaluation.hpp). `--resume DIR` continues from the
 // latest complete checkpoint in DIR and ends with the weights of the uninterrupted run.
 #include "cli/train_command.hpp"
-#include "cli/guarded_run.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,9 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -22,10 +21,11 @@
 #include "actors/coordinator.hpp"
 #include "actors/held_out_evaluation.hpp"
 #include "actors/training_plan.hpp"
-#include "runtime/config/run_digest.hpp"
+#include "cli/guarded_run.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_outputs.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
+#include "runtime/config/run_digest.hpp"
 #include "runtime/config/training_config.hpp"
 #include "runtime/core/atomic_file.hpp"
 #include "runtime/core/sha256.hpp"
@@ -46,8 +46,6 @@ struct TrainOptions {
   bool insecure = false;  // cluster: plain TCP, no TLS
   bool shards_given = false;
 };
-
-
 
 // The iterations after which the run takes a checkpoint (every checkpoint_every, and the last one) or
 // evaluates on held-out data (every evaluate_every, and the last one when there are evaluations).
@@ -90,8 +88,10 @@ int run_train(const TrainOptions& o) {
     resumed = read_checkpoint(o.resume);
     const CheckpointManifest& m = resumed->manifest;
     if (m.config_digest != digest)
-      throw std::runtime_error("cannot resume from " + find_checkpoint(o.resume).string() + ": it belongs to another "
-                               "run (config, seed or iterations differ from " + o.config + ")");
+      throw std::runtime_error("cannot resume from " + find_checkpoint(o.resume).string() +
+                               ": it belongs to another "
+                               "run (config, seed or iterations differ from " +
+                               o.config + ")");
     if (run.shards != m.recurrent_shards)
       spdlog::info("resume: using the checkpoint's {} recurrent shard(s)", m.recurrent_shards);
     run.shards = m.recurrent_shards;
@@ -127,11 +127,12 @@ int run_train(const TrainOptions& o) {
   const Schedule schedule = make_schedule(setup, slice_steps, done_iterations);
   for (const auto& [slice, iteration] : schedule.iteration_of_slice) run.checkpoint_slices.push_back(slice);
 
-  spdlog::info("train: {} ({} task; {} inputs, {} {} neurons, {} readouts), {} iterations of {} steps, {} thread(s), "
-               "{} shard(s), output in {}",
-               setup.name, setup.task, setup.network.n_in, setup.network.n_rec, to_string(setup.network.rec_model),
-               setup.network.n_out, setup.loss.n_iter, setup.loss.sequence * setup.loss.group_size, run.threads,
-               run.shards, out.string());
+  spdlog::info(
+      "train: {} ({} task; {} inputs, {} {} neurons, {} readouts), {} iterations of {} steps, {} thread(s), "
+      "{} shard(s), output in {}",
+      setup.name, setup.task, setup.network.n_in, setup.network.n_rec, to_string(setup.network.rec_model),
+      setup.network.n_out, setup.loss.n_iter, setup.loss.sequence * setup.loss.group_size, run.threads, run.shards,
+      out.string());
   const actors::IterationPlan plan = actors::make_iteration_plan(setup);
   Progress progress("train", setup.loss.n_iter, done_iterations);
   double best = INFINITY;
@@ -190,7 +191,8 @@ int run_train(const TrainOptions& o) {
     if (schedule.evaluations.contains(iteration)) {
       const actors::EvaluationResult e =
           actors::evaluate_held_out(setup, c.weights, setup.classification->test_samples, std::nullopt, run);
-      evaluations.append({{"iteration", iteration}, {"accuracy", e.accuracy}, {"loss", e.loss}, {"samples", e.samples}});
+      evaluations.append(
+          {{"iteration", iteration}, {"accuracy", e.accuracy}, {"loss", e.loss}, {"samples", e.samples}});
       spdlog::info("evaluation after iteration {}: held-out accuracy {:.4f} on {} samples (loss {:.5g}, {:.1f} s)",
                    iteration, e.accuracy, e.samples, e.loss, e.seconds);
       held_out = e;
@@ -205,11 +207,11 @@ int run_train(const TrainOptions& o) {
     progress.finish();
     if (last_checkpoint.empty() && !reported_iteration) throw;  // it never started: nothing to resume
     throw actors::RunFailed(std::string(e.what()) + "\n" +
-                            (last_checkpoint.empty() ? "no complete checkpoint yet; start again"
-                                                     : "last complete checkpoint: " + last_checkpoint +
-                                                           "\ncontinue with: eligo train " + o.config +
-                                                           (o.cluster.empty() ? "" : " --cluster CLUSTER.yaml") +
-                                                           " --out " + out.string() + " --resume " + out.string()));
+                            (last_checkpoint.empty()
+                                 ? "no complete checkpoint yet; start again"
+                                 : "last complete checkpoint: " + last_checkpoint + "\ncontinue with: eligo train " +
+                                       o.config + (o.cluster.empty() ? "" : " --cluster CLUSTER.yaml") + " --out " +
+                                       out.string() + " --resume " + out.string()));
   }
   progress.finish();
   if (r.recording) write_recording(out, *r.recording, setup.network, plan.record_steps);
@@ -242,7 +244,8 @@ int run_train(const TrainOptions& o) {
     summary["nodes"] = on_cluster->cluster.nodes.size();
     summary["data_bytes_sent"] = r.data_bytes_sent;
     const std::uint64_t spikes = r.rec_spikes + r.input_spikes;
-    summary["data_bytes_per_spike"] = spikes > 0 ? static_cast<double>(r.data_bytes_sent) / static_cast<double>(spikes) : 0.0;
+    summary["data_bytes_per_spike"] =
+        spikes > 0 ? static_cast<double>(r.data_bytes_sent) / static_cast<double>(spikes) : 0.0;
     // Spike frames only, per spike and per node it was sent to (empty slices included).
     summary["spike_frame_bytes"] = r.spike_frame_bytes;
     summary["error_frame_bytes"] = r.error_frame_bytes;

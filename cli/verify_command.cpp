@@ -67,11 +67,12 @@ void print_result(const ReferenceCase& c, const CaseOutcome& o, double tolerance
                 o.comparison.relative_deviation[i]);
   }
   const actors::RunResult& r = o.run;
-  std::printf("  max relative deviation %.2e  %s  (rec spikes %llu, synaptic events %llu, history max %zu entries, "
-              "%.2f s)\n  weights digest %s\n",
-              o.comparison.max_relative_deviation, o.comparison.within(tolerance) ? "PASS" : "FAIL",
-              static_cast<unsigned long long>(r.rec_spikes), static_cast<unsigned long long>(r.synaptic_events),
-              r.history_entries_max, r.build_seconds + r.simulate_seconds, r.weights_digest.c_str());
+  std::printf(
+      "  max relative deviation %.2e  %s  (rec spikes %llu, synaptic events %llu, history max %zu entries, "
+      "%.2f s)\n  weights digest %s\n",
+      o.comparison.max_relative_deviation, o.comparison.within(tolerance) ? "PASS" : "FAIL",
+      static_cast<unsigned long long>(r.rec_spikes), static_cast<unsigned long long>(r.synaptic_events),
+      r.history_entries_max, r.build_seconds + r.simulate_seconds, r.weights_digest.c_str());
   std::fflush(stdout);
 }
 
@@ -98,9 +99,10 @@ int run_verify(const VerifyOptions& options) {
       ++unreadable;
     }
   }
-  std::printf("verify: %zu case(s): %d passed, %d failed, %d unreadable; worst relative deviation %.2e "
-              "(tolerance %.0e)\n",
-              files.size(), passed, failed, unreadable, worst, options.tolerance);
+  std::printf(
+      "verify: %zu case(s): %d passed, %d failed, %d unreadable; worst relative deviation %.2e "
+      "(tolerance %.0e)\n",
+      files.size(), passed, failed, unreadable, worst, options.tolerance);
   if (unreadable > 0) return 2;
   return failed > 0 ? 1 : 0;
 }

@@ -4,7 +4,6 @@
 // actors that hear the supervisor. One batch from the network becomes one immutable batch shared by
 // all its local receivers, exactly as if the sender ran in this process.
 #include <caf/actor.hpp>
-
 #include <cstdint>
 #include <map>
 #include <mutex>

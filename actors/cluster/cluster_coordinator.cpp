@@ -1,11 +1,11 @@
 #include "actors/cluster/cluster_coordinator.hpp"
 
-#include <caf/all.hpp>
-#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <chrono>
 #include <map>
 #include <random>
@@ -51,7 +51,8 @@ struct Cluster {
       if (node_of[s] != node) continue;
       shards += (shards.empty() ? "" : ", ") + std::to_string(s) + " (" + role_name(roles[s]) + ")";
     }
-    return "node " + nodes[node].name + " (" + nodes[node].endpoint() + "), shards " + (shards.empty() ? "none" : shards);
+    return "node " + nodes[node].name + " (" + nodes[node].endpoint() + "), shards " +
+           (shards.empty() ? "none" : shards);
   }
 };
 
@@ -71,8 +72,9 @@ caf::actor reach_node(caf::actor_system& sys, const NodeAddress& n, const Contro
   if (!a) {
     std::string why = sys.render(a.error());
     if (!security.insecure && why.find("handshake") != std::string::npos)
-      why += ": the TLS handshake failed; does the node run with a certificate from this cluster's CA, and not "
-             "--insecure?";
+      why +=
+          ": the TLS handshake failed; does the node run with a certificate from this cluster's CA, and not "
+          "--insecure?";
     throw RunFailed("node " + n.name + " (" + n.endpoint() + ") cannot be reached over the control plane: " + why);
   }
   return *a;
@@ -132,9 +134,11 @@ class ClusterRunner {
       self_->request(node, timeout(), hello_atom::value, hello.SerializeAsString(), me)
           .receive([&](std::string& reply) { bytes = std::move(reply); },
                    [&](caf::error& e) { failure = sys_.render(e); });
-      if (!failure.empty()) throw RunFailed("node " + n.name + " (" + n.endpoint() + ") did not answer the hello: " + failure);
+      if (!failure.empty())
+        throw RunFailed("node " + n.name + " (" + n.endpoint() + ") did not answer the hello: " + failure);
       const auto reply = parse_control<wire::NodeHelloReply>(bytes, "hello reply");
-      if (!reply.error().empty()) throw RunFailed("node " + n.name + " (" + n.endpoint() + ") refused the run: " + reply.error());
+      if (!reply.error().empty())
+        throw RunFailed("node " + n.name + " (" + n.endpoint() + ") refused the run: " + reply.error());
       self_->monitor(node);
       c_.node_actors.push_back(node);
       c_.node_of_actor[node.address()] = i;
@@ -256,7 +260,9 @@ class ClusterRunner {
   void on_event(const wire::NodeEvent& e) {
     const std::uint32_t from = e.node_index() < c_.nodes.size() ? e.node_index() : 0;
     switch (e.kind_case()) {
-      case wire::NodeEvent::kDoneShard: ++done_; break;
+      case wire::NodeEvent::kDoneShard:
+        ++done_;
+        break;
       case wire::NodeEvent::kIteration: {
         const actors::IterationReport r = from_wire(e.iteration());
         result_.iterations.push_back(r);
@@ -265,16 +271,24 @@ class ClusterRunner {
         });
         break;
       }
-      case wire::NodeEvent::kCheckpoint: on_checkpoint_part(from, from_wire(e.checkpoint())); break;
-      case wire::NodeEvent::kRecording: result_.recording = from_wire(e.recording()); break;
+      case wire::NodeEvent::kCheckpoint:
+        on_checkpoint_part(from, from_wire(e.checkpoint()));
+        break;
+      case wire::NodeEvent::kRecording:
+        result_.recording = from_wire(e.recording());
+        break;
       case wire::NodeEvent::kLinkLost: {
         const std::uint32_t peer = e.peer_index() < c_.nodes.size() ? e.peer_index() : from;
         failure_ = "lost " + c_.describe(peer) + ": its data link to node " + c_.nodes[from].name + " broke (" +
                    e.link_lost() + ")";
         break;
       }
-      case wire::NodeEvent::kActorFailed: failure_ = c_.describe(from) + ": a shard actor failed: " + e.actor_failed(); break;
-      default: failure_ = c_.describe(from) + " sent an unknown event"; break;
+      case wire::NodeEvent::kActorFailed:
+        failure_ = c_.describe(from) + ": a shard actor failed: " + e.actor_failed();
+        break;
+      default:
+        failure_ = c_.describe(from) + " sent an unknown event";
+        break;
     }
   }
 
@@ -284,12 +298,13 @@ class ClusterRunner {
     start_ = Clock::now();
     for (const caf::actor& n : c_.node_actors) self_->send(n, go_atom::value);
     while (done_ < c_.roles.size() && failure_.empty()) {
-      self_->receive([&](event_atom, const std::string& bytes) { on_event(parse_control<wire::NodeEvent>(bytes, "node event")); },
-                     [&](caf::down_msg& dm) {
-                       auto it = c_.node_of_actor.find(dm.source);
-                       failure_ = "lost " + (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) +
-                                  ": " + sys_.render(dm.reason);
-                     });
+      self_->receive(
+          [&](event_atom, const std::string& bytes) { on_event(parse_control<wire::NodeEvent>(bytes, "node event")); },
+          [&](caf::down_msg& dm) {
+            auto it = c_.node_of_actor.find(dm.source);
+            failure_ = "lost " + (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) +
+                       ": " + sys_.render(dm.reason);
+          });
     }
     result_.simulate_seconds = seconds_since(start_);
     if (!failure_.empty()) {
@@ -345,8 +360,8 @@ class ClusterRunner {
 
 }  // namespace
 
-actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n_steps, const actors::RunOptions& options,
-                                 const actors::Callbacks& callbacks) {
+actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n_steps,
+                                 const actors::RunOptions& options, const actors::Callbacks& callbacks) {
   ControlSecurity security;
   security.insecure = run.insecure;
   if (!run.insecure) security.files = tls_files(run.cluster.certs, run.cluster.name);

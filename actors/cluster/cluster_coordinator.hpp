@@ -28,7 +28,7 @@ struct ClusterRun {
 
 // Runs steps 0 … n_steps−1 of the config's network on the cluster's nodes. options.threads is
 // ignored (each node has its own); options.shards recurrent shards are spread over the nodes.
-actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n_steps, const actors::RunOptions& options,
-                                 const actors::Callbacks& callbacks = {});
+actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n_steps,
+                                 const actors::RunOptions& options, const actors::Callbacks& callbacks = {});
 
 }  // namespace eligo::cluster

@@ -65,9 +65,12 @@ ClusterSpec load_cluster_file(const std::filesystem::path& file) {
     }
     if (root["data_plane"]) {
       const std::string kind = root["data_plane"].as<std::string>();
-      if (kind == "asio") spec.data_plane = DataPlaneKind::asio;
-      else if (kind == "middleman") spec.data_plane = DataPlaneKind::middleman;
-      else fail(file, "data_plane must be 'asio' or 'middleman', not '" + kind + "'");
+      if (kind == "asio")
+        spec.data_plane = DataPlaneKind::asio;
+      else if (kind == "middleman")
+        spec.data_plane = DataPlaneKind::middleman;
+      else
+        fail(file, "data_plane must be 'asio' or 'middleman', not '" + kind + "'");
     }
     const YAML::Node nodes = root["nodes"];
     if (!nodes || !nodes.IsSequence() || nodes.size() == 0) fail(file, "'nodes' must list at least one node");

@@ -3,7 +3,6 @@
 // payload is a protobuf message of proto/eligo/cluster.proto carried as std::string, so that CAF needs
 // no type registration and a malformed payload is an error we report, not a crash.
 #include <caf/atom.hpp>
-
 #include <cstdint>
 
 namespace eligo::cluster {

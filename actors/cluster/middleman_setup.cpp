@@ -1,14 +1,14 @@
 #include "actors/cluster/middleman_setup.hpp"
 
-#include <caf/all.hpp>
-#include <caf/io/all.hpp>
-#include <caf/openssl/all.hpp>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -55,7 +55,8 @@ std::optional<std::string> probe_tcp(const std::string& host, std::uint16_t port
     }
     int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       pollfd p{fd, POLLOUT, 0};
       rc = poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
       if (rc == 0) {

@@ -5,7 +5,6 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -1,9 +1,9 @@
 #include "actors/cluster/node_daemon.hpp"
 
-#include <caf/all.hpp>
-#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -33,7 +33,9 @@ class NodeActor final : public caf::event_based_actor {
       }
     });
     return {
-        [this](hello_atom, const std::string& hello, const caf::actor& coordinator) { return on_hello(hello, coordinator); },
+        [this](hello_atom, const std::string& hello, const caf::actor& coordinator) {
+          return on_hello(hello, coordinator);
+        },
         [this](setup_atom, const std::string& setup) -> caf::message {
           if (!session_) return caf::make_message(ready_error("no session: hello first"), std::vector<caf::actor>{});
           std::vector<caf::actor> actors;
@@ -80,8 +82,10 @@ class NodeActor final : public caf::event_based_actor {
       reply.set_error("protocol version " + std::to_string(hello.protocol_version()) + " is not this node's " +
                       std::to_string(kClusterProtocolVersion) + " (run the same eligo version everywhere)");
     } else if (options_.pinned_digest && hello.config_digest() != *options_.pinned_digest) {
-      reply.set_error("config digest " + hello.config_digest().substr(0, 12) + "… is not the digest of the config this "
-                      "node was started with (" + options_.pinned_digest->substr(0, 12) + "…)");
+      reply.set_error("config digest " + hello.config_digest().substr(0, 12) +
+                      "… is not the digest of the config this "
+                      "node was started with (" +
+                      options_.pinned_digest->substr(0, 12) + "…)");
     } else if (session_) {
       reply.set_error("busy with session " + session_->id() + " of another coordinator");
     } else {
@@ -135,8 +139,10 @@ int run_node(const NodeOptions& o) {
     return 1;
   }
   if (o.security.insecure)
-    spdlog::warn("node {}: INSECURE: plain TCP without authentication on both planes (--insecure); anyone who "
-                 "reaches {}:{} can control this node", o.name, o.host, *port);
+    spdlog::warn(
+        "node {}: INSECURE: plain TCP without authentication on both planes (--insecure); anyone who "
+        "reaches {}:{} can control this node",
+        o.name, o.host, *port);
   spdlog::info("node {}: listening on {}:{} (control, {}) and port {} (data), {} thread(s)", o.name, o.host, *port,
                o.security.insecure ? "plain TCP" : "mutual TLS", options.data_port, o.threads);
   int signal = 0;

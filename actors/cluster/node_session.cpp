@@ -1,8 +1,8 @@
 #include "actors/cluster/node_session.hpp"
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <caf/all.hpp>
 #include <set>
 
 #include "actors/cluster/cluster_messages.hpp"
@@ -35,7 +35,11 @@ transport::LinkSecurity link_security(const ControlSecurity& s) {
 
 NodeSession::NodeSession(caf::actor_system& sys, const NodeOptions& options, const wire::NodeHello& hello,
                          caf::actor coordinator)
-    : sys_(sys), options_(options), id_(hello.session()), index_(hello.node_index()), coordinator_(std::move(coordinator)) {
+    : sys_(sys),
+      options_(options),
+      id_(hello.session()),
+      index_(hello.node_index()),
+      coordinator_(std::move(coordinator)) {
   router_ = std::make_shared<BatchRouter>();
   agent_ = sys_.spawn<SessionAgent>(coordinator_, index_, router_);
   std::shared_ptr<BatchRouter> router = router_;
@@ -76,7 +80,9 @@ std::string NodeSession::setup(const std::string& setup_bytes, std::vector<caf::
       ready.add_shards(id);
     }
     spdlog::info("node {}: session {} set up: {} shard(s), {} data links", options_.name, id_, shard_actors_.size(),
-                 s.middleman_data() ? "middleman" : options_.security.insecure ? "plain TCP" : "TLS");
+                 s.middleman_data()           ? "middleman"
+                 : options_.security.insecure ? "plain TCP"
+                                              : "TLS");
   } catch (const std::exception& e) {
     ready.set_error(e.what());
     spdlog::error("node {}: session {} setup failed: {}", options_.name, id_, e.what());
@@ -102,8 +108,8 @@ void NodeSession::build(const wire::SessionSetup& s) {
   for (std::uint32_t node : s.shard_node()) partition.build_only.push_back(node == index_);
   BuiltNetwork built = build_network(setup.network, partition);
   if (static_cast<std::size_t>(s.shard_node_size()) != built.shards.size())
-    throw std::runtime_error("the placement names " + std::to_string(s.shard_node_size()) + " shards, the network has " +
-                             std::to_string(built.shards.size()));
+    throw std::runtime_error("the placement names " + std::to_string(s.shard_node_size()) +
+                             " shards, the network has " + std::to_string(built.shards.size()));
   const actors::IterationPlan plan = actors::make_iteration_plan(setup);
   std::vector<ShardRole> roles;
   std::uint32_t n_inputs = 0, n_recurrent = 0;
@@ -121,7 +127,8 @@ void NodeSession::build(const wire::SessionSetup& s) {
     actors::ResumePtr restored;
     if (auto it = resume.find(i); it != resume.end()) {
       RestoredShard r = load_shard_checkpoint(*shard, it->second->blob());
-      restored = std::make_shared<const actors::ResumeState>(actors::ResumeState{std::move(r.output), it->second->actor_state()});
+      restored = std::make_shared<const actors::ResumeState>(
+          actors::ResumeState{std::move(r.output), it->second->actor_state()});
     } else if (s.start_slice() > 0) {
       throw std::runtime_error("no checkpoint for shard " + std::to_string(i) + " in a resumed run");
     }
@@ -181,8 +188,8 @@ void NodeSession::link(const wire::SessionSetup& s) {
   auto outlet_for = [&](std::uint32_t node) {
     auto it = outlets_.find(node);
     if (it != outlets_.end()) return it->second;
-    std::unique_ptr<FrameSink> sink = s.middleman_data() ? middleman_sink(peer_nodes_[node], index_, middleman_bytes_)
-                                                         : data_link_sink(plane_, node);
+    std::unique_ptr<FrameSink> sink =
+        s.middleman_data() ? middleman_sink(peer_nodes_[node], index_, middleman_bytes_) : data_link_sink(plane_, node);
     caf::actor outlet = sys_.spawn<RemoteOutlet>(std::move(sink), traffic_);
     caf::anon_send(agent_, outlet);
     outlets_[node] = outlet;
@@ -192,8 +199,10 @@ void NodeSession::link(const wire::SessionSetup& s) {
     std::vector<caf::actor> out;
     std::set<std::uint32_t> remote;
     for (std::uint32_t sub : shards) {
-      if (node_of_[sub] == index_) out.push_back(shard_actors_.at(sub));
-      else remote.insert(node_of_[sub]);
+      if (node_of_[sub] == index_)
+        out.push_back(shard_actors_.at(sub));
+      else
+        remote.insert(node_of_[sub]);
     }
     for (std::uint32_t node : remote) out.push_back(outlet_for(node));
     return out;

@@ -2,10 +2,9 @@
 // One coordinator's session on a node (node_daemon.hpp): the data plane opened at hello, the shards
 // and actors built at setup, the links to the other nodes, and the results at the end. Destroying it
 // stops every actor and closes every link.
+#include <atomic>
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
-
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -61,9 +60,9 @@ class NodeSession {
   actors::RunSpec spec_;
   std::map<std::uint32_t, caf::actor> shard_actors_;  // by shard id
   std::map<std::uint32_t, ShardRole> roles_;
-  std::map<std::uint32_t, caf::actor> outlets_;       // by node index
-  std::map<std::uint32_t, caf::actor> peer_nodes_;    // middleman data path: the peers' receivers
-  std::vector<std::uint32_t> node_of_;  // node index of every shard
+  std::map<std::uint32_t, caf::actor> outlets_;     // by node index
+  std::map<std::uint32_t, caf::actor> peer_nodes_;  // middleman data path: the peers' receivers
+  std::vector<std::uint32_t> node_of_;              // node index of every shard
   actors::ShardTopology topology_;
   bool middleman_data_ = false;
   std::shared_ptr<OutletTraffic> traffic_ = std::make_shared<OutletTraffic>();

@@ -23,7 +23,8 @@ std::vector<std::uint32_t> place_shards(std::uint32_t input_shards, std::uint32_
   }
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
   for (std::size_t k = 0; given < recurrent_shards; ++k, ++given) ++count[order[k % n]];
 
   std::vector<std::uint32_t> node_of;

@@ -1,7 +1,6 @@
 #include "actors/cluster/remote_outlet.hpp"
 
 #include <caf/all.hpp>
-
 #include <vector>
 
 #include "actors/cluster/cluster_messages.hpp"
@@ -14,7 +13,8 @@ namespace {
 
 class DataLinkSink final : public FrameSink {
  public:
-  DataLinkSink(std::shared_ptr<transport::DataPlane> plane, std::uint32_t peer) : plane_(std::move(plane)), peer_(peer) {}
+  DataLinkSink(std::shared_ptr<transport::DataPlane> plane, std::uint32_t peer)
+      : plane_(std::move(plane)), peer_(peer) {}
   void send(std::string frame) override { plane_->send(peer_, std::make_shared<const std::string>(std::move(frame))); }
 
  private:

@@ -3,10 +3,9 @@
 // subscribe it like any neighbour (they never know a neighbour is remote); it encodes each batch once
 // as a data-plane frame and hands it to a FrameSink, which is either a TLS data link (Asio) or the
 // middleman-only fallback. A batch goes to a node once, however many of its shards subscribe.
+#include <atomic>
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
-
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>

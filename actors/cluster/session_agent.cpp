@@ -1,7 +1,8 @@
 #include "actors/cluster/session_agent.hpp"
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+
+#include <caf/all.hpp>
 
 #include "actors/cluster/cluster_messages.hpp"
 #include "actors/cluster/control_codec.hpp"
@@ -11,7 +12,10 @@ namespace eligo::cluster {
 
 SessionAgent::SessionAgent(caf::actor_config& cfg, caf::actor coordinator, std::uint32_t node_index,
                            std::shared_ptr<BatchRouter> router)
-    : caf::event_based_actor(cfg), coordinator_(std::move(coordinator)), node_index_(node_index), router_(std::move(router)) {}
+    : caf::event_based_actor(cfg),
+      coordinator_(std::move(coordinator)),
+      node_index_(node_index),
+      router_(std::move(router)) {}
 
 wire::NodeEvent SessionAgent::event() const {
   wire::NodeEvent e;

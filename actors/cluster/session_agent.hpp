@@ -5,7 +5,6 @@
 // hears lost data links, and receives the frames of the middleman-only data path.
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
-
 #include <cstdint>
 #include <memory>
 

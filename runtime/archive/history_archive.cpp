@@ -44,7 +44,8 @@ void HistoryArchive::grow() {
   for (std::size_t j = 0; j < n_; ++j) {
     for (std::size_t i = 0; i < rows_; ++i) {
       for (std::size_t f = 0; f < fields_; ++f) {
-        next[(j * new_capacity + i) * fields_ + f] = buffer_[(j * capacity_ + ((head_ + i) & (capacity_ - 1))) * fields_ + f];
+        next[(j * new_capacity + i) * fields_ + f] =
+            buffer_[(j * capacity_ + ((head_ + i) & (capacity_ - 1))) * fields_ + f];
       }
     }
   }

@@ -4,9 +4,9 @@
 // Every neuron keeps a ring of the steps [first_step, end_step), the same steps for all neurons of the
 // shard, each step holding its fields (recurrent: ψ, L, fr_reg; readout: ε) side by side. A synapse
 // reads one neuron's interval as one contiguous stream (at(field, j, (slot(t) + m) & mask) for
-// consecutive m), which is what the e-prop update does for each synapse (§9.3). Steps are dropped from the front once no pending e-prop update
-// can read them (the shard decides when, see EpropSynapses::oldest_step_needed): the guarantee of
-// spec §11 at shard granularity. A write to a dropped step is a no-op, as in NEST.
+// consecutive m), which is what the e-prop update does for each synapse (§9.3). Steps are dropped from the front once
+// no pending e-prop update can read them (the shard decides when, see EpropSynapses::oldest_step_needed): the guarantee
+// of spec §11 at shard granularity. A write to a dropped step is a no-op, as in NEST.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -44,7 +44,9 @@ class HistoryArchive {
 
   // Ring access: at(field, j, (slot(t) + m) & mask()) is step t + m of neuron j; neuron(j)[q * fields() + field]
   // is the same value for a reader that walks the ring itself.
-  double& at(std::size_t field, std::size_t j, std::size_t slot) { return buffer_[(j * capacity_ + slot) * fields_ + field]; }
+  double& at(std::size_t field, std::size_t j, std::size_t slot) {
+    return buffer_[(j * capacity_ + slot) * fields_ + field];
+  }
   const double* neuron(std::size_t j) const { return buffer_.data() + j * capacity_ * fields_; }
   std::size_t mask() const { return capacity_ - 1; }
   std::size_t slot(Step t) const { return (head_ + static_cast<std::size_t>(t - first_)) & (capacity_ - 1); }
@@ -54,9 +56,7 @@ class HistoryArchive {
     if (n > 0 && !(contains(t) && contains(t + n - 1))) throw_missing(t, n);
   }
   // The value of a field at step t, or nullptr when that step was dropped or not yet written.
-  double* find(std::size_t field, std::size_t j, Step t) {
-    return contains(t) ? &at(field, j, slot(t)) : nullptr;
-  }
+  double* find(std::size_t field, std::size_t j, Step t) { return contains(t) ? &at(field, j, slot(t)) : nullptr; }
 
   // Drops every step before t.
   void erase_before(Step t);

@@ -51,8 +51,9 @@ std::string checked_file(const fs::path& dir, const json& entry, const std::stri
   const fs::path file = dir / entry.at("file").get<std::string>();
   std::string bytes = read_file(file);
   if (bytes.size() != entry.at("bytes").get<std::uint64_t>())
-    throw CheckpointError(file, "", "has " + std::to_string(bytes.size()) + " bytes, the manifest says " +
-                                        std::to_string(entry.at("bytes").get<std::uint64_t>()) + " (" + field + ")");
+    throw CheckpointError(file, "",
+                          "has " + std::to_string(bytes.size()) + " bytes, the manifest says " +
+                              std::to_string(entry.at("bytes").get<std::uint64_t>()) + " (" + field + ")");
   if (sha256_hex(bytes) != entry.at("sha256").get<std::string>())
     throw CheckpointError(file, "", "content does not match the manifest's SHA-256 (damaged or replaced)");
   return bytes;

@@ -31,8 +31,8 @@ struct CheckpointManifest {
   std::string config_digest;  // SHA-256 of what determines the run (config text and overrides)
   std::uint64_t seed = 0;     // the run's seed and iterations (after overrides)
   std::int64_t iterations = 0;
-  std::int64_t iteration = 0; // iterations completed
-  Step slice = 0;             // taken after this slice
+  std::int64_t iteration = 0;  // iterations completed
+  Step slice = 0;              // taken after this slice
   Step slice_steps = 1;
   Step n_steps = 0;
   std::uint32_t input_shards = 1, recurrent_shards = 1;

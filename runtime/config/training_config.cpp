@@ -10,8 +10,6 @@
 //      NEST's parameter ranges, population sizes, supported connection patterns, task timing).
 #include "runtime/config/training_config.hpp"
 
-#include "runtime/network/parameter_checks.hpp"
-
 #include <config.pb.h>  // generated from proto/eligo/config.proto (eligo_proto)
 #include <google/protobuf/util/json_util.h>
 #include <yaml-cpp/yaml.h>
@@ -34,6 +32,7 @@
 #include "runtime/data/classification_task.hpp"
 #include "runtime/data/nmnist_task.hpp"
 #include "runtime/data/sine_wave_task.hpp"
+#include "runtime/network/parameter_checks.hpp"
 
 namespace eligo {
 
@@ -474,7 +473,6 @@ void read_params(const Reporter& r, const google::protobuf::Struct& dict, const 
   }
 }
 
-
 // The checks NEST's set_status makes (parameter_checks.hpp), reported at the parameter's field.
 void validate(const Reporter& r, const std::optional<ParameterProblem>& problem, const std::string& path) {
   if (problem) r.fail(member(path, problem->parameter), problem->problem);
@@ -600,7 +598,7 @@ struct BlockKind {
   std::optional<GeneratedConnections> NetworkDescription::*slot;
   Step NetworkDescription::*delay;
   bool NetworkDescription::*plastic;  // null: the block cannot be static (feedback)
-  std::string_view synapse;  // the only synapse model NEST's e-prop allows there
+  std::string_view synapse;           // the only synapse model NEST's e-prop allows there
   bool required;
 };
 
@@ -699,8 +697,8 @@ constexpr Step kMaxDelaySteps = 1000;
 
 // Returns the delay in steps (1 when absent). Delays longer than one step are an eligo extension
 // (network_description.hpp); NEST's e-prop accepts only one step.
-Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const std::string& path,
-                            const BlockKind& block, double h, NetworkDescription& net) {
+Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const std::string& path, const BlockKind& block,
+                            double h, NetworkDescription& net) {
   const std::string& synapse = c.synapse();
   if (synapse == "static" && block.plastic != nullptr) {
     net.*block.plastic = false;  // fixed weights: the block takes no part in learning
@@ -721,10 +719,14 @@ Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const st
 double expected_synapses(const GeneratedConnections& g, std::uint32_t n_source, std::uint32_t n_target) {
   const double s = n_source, t = n_target;
   switch (g.rule) {
-    case ConnectionRule::all_to_all: return s * t;
-    case ConnectionRule::one_to_one: return t;
-    case ConnectionRule::fixed_indegree: return static_cast<double>(g.indegree) * t;
-    case ConnectionRule::pairwise_bernoulli: return g.probability * s * t;
+    case ConnectionRule::all_to_all:
+      return s * t;
+    case ConnectionRule::one_to_one:
+      return t;
+    case ConnectionRule::fixed_indegree:
+      return static_cast<double>(g.indegree) * t;
+    case ConnectionRule::pairwise_bernoulli:
+      return g.probability * s * t;
   }
   return 0.0;
 }
@@ -787,17 +789,23 @@ constexpr Choice<TaskKind> kTaskKinds[] = {{"sine_wave", TaskKind::sine_wave},
 // The task fields each kind reads; any other field that is set is refused, so that a setting of
 // another kind is never silently ignored.
 const std::set<std::string>& task_fields(TaskKind kind) {
-  static const std::set<std::string> sine{"kind", "sequence_steps", "input_rate_hz", "periods_steps",
+  static const std::set<std::string> sine{"kind",          "sequence_steps", "input_rate_hz",     "periods_steps",
                                           "amplitude_low", "amplitude_high", "final_update_spike"};
-  static const std::set<std::string> evidence{"kind", "sequence_steps", "final_update_spike", "learning_window_steps",
-                                              "target_value", "cues", "cue_steps", "spacing_steps", "delay_steps",
-                                              "recall_steps", "cue_probability", "spike_probability", "test_samples"};
-  static const std::set<std::string> nmnist{"kind", "sequence_steps", "final_update_spike", "learning_window_steps",
-                                            "target_value", "data_dir", "test_samples"};
+  static const std::set<std::string> evidence{
+      "kind",         "sequence_steps", "final_update_spike", "learning_window_steps",
+      "target_value", "cues",           "cue_steps",          "spacing_steps",
+      "delay_steps",  "recall_steps",   "cue_probability",    "spike_probability",
+      "test_samples"};
+  static const std::set<std::string> nmnist{
+      "kind",         "sequence_steps", "final_update_spike", "learning_window_steps",
+      "target_value", "data_dir",       "test_samples"};
   switch (kind) {
-    case TaskKind::sine_wave: return sine;
-    case TaskKind::evidence_accumulation: return evidence;
-    case TaskKind::nmnist: return nmnist;
+    case TaskKind::sine_wave:
+      return sine;
+    case TaskKind::evidence_accumulation:
+      return evidence;
+    case TaskKind::nmnist:
+      return nmnist;
   }
   return sine;
 }
@@ -892,11 +900,13 @@ EvidenceAccumulationParams read_evidence(const Reporter& r, const pb::Task& t, c
                                       std::to_string(p.sequence()) + " (got " + std::to_string(t.sequence_steps()) +
                                       "); leave it out");
   if (net.n_in % 4 != 0)
-    r.fail("populations", "the evidence_accumulation task needs an input population of a multiple of 4 neurons "
-                          "(left, right, recall, noise), not " + std::to_string(net.n_in));
+    r.fail("populations",
+           "the evidence_accumulation task needs an input population of a multiple of 4 neurons "
+           "(left, right, recall, noise), not " +
+               std::to_string(net.n_in));
   if (net.n_out != 2)
-    r.fail("populations", "the evidence_accumulation task needs 2 readouts (left, right), not " +
-                              std::to_string(net.n_out));
+    r.fail("populations",
+           "the evidence_accumulation task needs 2 readouts (left, right), not " + std::to_string(net.n_out));
   return p;
 }
 
@@ -919,10 +929,10 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
     if (net.n_out < 10)
       r.fail("populations", "the nmnist task needs 10 readouts (one per digit), not " + std::to_string(net.n_out));
     if (t.data_dir().empty()) r.fail("task.data_dir", "missing (the folder with Train/ and Test/)");
-    task.data_dir = fs::path(t.data_dir()).is_absolute() ? fs::path(t.data_dir())
-                                                         : r.file().parent_path() / t.data_dir();
-    layout.sequence = t.has_sequence_steps() ? r.integer(t.sequence_steps(), "task.sequence_steps", 2, kMaxTaskSteps)
-                                             : 300;
+    task.data_dir =
+        fs::path(t.data_dir()).is_absolute() ? fs::path(t.data_dir()) : r.file().parent_path() / t.data_dir();
+    layout.sequence =
+        t.has_sequence_steps() ? r.integer(t.sequence_steps(), "task.sequence_steps", 2, kMaxTaskSteps) : 300;
     layout.learning_window = 10;
   }
   if (t.has_learning_window_steps())
@@ -933,9 +943,8 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
   if (t.has_target_value()) layout.target_value = t.target_value();
   r.expect(std::isfinite(layout.target_value), "task.target_value", "finite", layout.target_value);
   if (t.has_final_update_spike()) layout.final_update_spike = t.final_update_spike();
-  layout.group_size = c.training().has_group_size()
-                          ? r.integer(c.training().group_size(), "training.group_size", 1, kMaxTaskSteps)
-                          : 1;
+  layout.group_size =
+      c.training().has_group_size() ? r.integer(c.training().group_size(), "training.group_size", 1, kMaxTaskSteps) : 1;
   task.test_samples = t.has_test_samples() ? r.integer(t.test_samples(), "task.test_samples", 0, kMaxTaskSteps) : 1000;
   return task;
 }
@@ -977,12 +986,14 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
     s.classification = read_classification(r, c, kind, s.seed, net);
     const SampleLayout& layout = s.classification->layout;
     check_task_steps(r, layout.sequence, iterations * layout.group_size);
-    const double spikes_per_step = kind == TaskKind::nmnist ? 20.0 : net.n_in * s.classification->evidence.spike_probability;
-    const double entries = static_cast<double>(layout.sequence) * static_cast<double>(iterations * layout.group_size) *
-                           spikes_per_step;
+    const double spikes_per_step =
+        kind == TaskKind::nmnist ? 20.0 : net.n_in * s.classification->evidence.spike_probability;
+    const double entries =
+        static_cast<double>(layout.sequence) * static_cast<double>(iterations * layout.group_size) * spikes_per_step;
     if (entries > kMaxTaskEntries)
       r.fail("task", "would store about " + show(std::round(entries)) + " input spikes (" +
-                         show(std::round(entries * 8 / 1e9)) + " GB); lower training.iterations or training.group_size");
+                         show(std::round(entries * 8 / 1e9)) +
+                         " GB); lower training.iterations or training.group_size");
     try {
       timing = lay_out_training(net, *s.classification, iterations);
     } catch (const std::invalid_argument& e) {  // data file errors pass through: they name their file

@@ -19,13 +19,13 @@ struct TrainingSetup {
   std::uint64_t seed = 1;
   NetworkDescription network;
   NetworkDescription network_without_task;  // the same before the task's inputs and targets were laid out
-  Step n_steps = 0;   // steps 0 … n_steps−1 are simulated
-  LossWindow loss;    // the iterations: first step, sequence, group size, count
-  std::string task;   // the task kind: sine_wave, evidence_accumulation, nmnist
-  Step accuracy_window = 0;  // classification: the last steps of a sequence that decide; 0: regression
+  Step n_steps = 0;                         // steps 0 … n_steps−1 are simulated
+  LossWindow loss;                          // the iterations: first step, sequence, group size, count
+  std::string task;                         // the task kind: sine_wave, evidence_accumulation, nmnist
+  Step accuracy_window = 0;                 // classification: the last steps of a sequence that decide; 0: regression
   std::optional<ClassificationTask> classification;  // classification tasks: how to make held-out sets
-  std::int64_t checkpoint_every = 0;  // iterations; 0: only the final checkpoint
-  std::int64_t evaluate_every = 0;    // iterations; 0: no held-out evaluation during training
+  std::int64_t checkpoint_every = 0;                 // iterations; 0: only the final checkpoint
+  std::int64_t evaluate_every = 0;                   // iterations; 0: no held-out evaluation during training
 };
 
 // Every problem with a config file: the message names the file, the field and the problem, e.g.

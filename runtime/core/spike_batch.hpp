@@ -22,8 +22,8 @@ struct SpikeEvent {
 
 // All events a shard emitted during one slice, in ascending (step_offset, local_index) order.
 struct SpikeBatch {
-  Step slice = 0;                      // index of the slice
-  Step first_step = 0;                 // first step of the slice; an event was emitted in first_step + step_offset
+  Step slice = 0;       // index of the slice
+  Step first_step = 0;  // first step of the slice; an event was emitted in first_step + step_offset
   std::uint32_t sender_shard = 0;
   std::uint64_t sender_first_gid = 0;  // global id of the sender's local index 0
   std::vector<SpikeEvent> events;

@@ -16,8 +16,10 @@ constexpr std::uint64_t kHeldOutStream = 0x65766964'00000002ULL;
 LabeledSample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed, TrialSet set,
                              std::int64_t index) {
   if (n_in < 4 || n_in % 4 != 0)
-    throw std::invalid_argument("evidence accumulation: the input population must have a multiple of 4 neurons "
-                                "(left, right, recall and noise groups), not " + std::to_string(n_in));
+    throw std::invalid_argument(
+        "evidence accumulation: the input population must have a multiple of 4 neurons "
+        "(left, right, recall and noise groups), not " +
+        std::to_string(n_in));
   CounterRng rng(seed, set == TrialSet::training ? kTrainingStream : kHeldOutStream, static_cast<std::uint64_t>(index));
   const std::uint32_t group = n_in / 4;
   // Which side is favoured, then each cue's side.

@@ -21,8 +21,8 @@ struct EvidenceAccumulationParams {
   Step spacing_steps = 50;
   Step delay_steps = 1050;  // background noise between the last cue and the recall
   Step recall_steps = 150;
-  double cue_probability = 0.3;    // probability of the minority side, per cue
-  double spike_probability = 0.04; // per step, for an active cue or recall input
+  double cue_probability = 0.3;     // probability of the minority side, per cue
+  double spike_probability = 0.04;  // per step, for an active cue or recall input
   Step sequence() const { return cues * (cue_steps + spacing_steps) + delay_steps + recall_steps; }
 };
 

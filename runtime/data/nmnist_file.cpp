@@ -19,8 +19,8 @@ std::vector<NmnistEvent> read_nmnist_file(const fs::path& file) {
   if (!in) throw DataFileError(file, "", "cannot open the file");
   const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (bytes.size() % 5 != 0) {
-    throw DataFileError(file, "", "truncated: " + std::to_string(bytes.size()) +
-                                      " bytes is not a whole number of 5-byte events");
+    throw DataFileError(file, "",
+                        "truncated: " + std::to_string(bytes.size()) + " bytes is not a whole number of 5-byte events");
   }
   std::vector<NmnistEvent> events(bytes.size() / 5);
   for (std::size_t i = 0; i < events.size(); ++i) {

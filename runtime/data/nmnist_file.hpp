@@ -14,8 +14,8 @@ namespace eligo {
 struct NmnistEvent {
   std::uint8_t x = 0;
   std::uint8_t y = 0;
-  bool on = false;              // polarity
-  std::uint32_t time_us = 0;    // 23 bits
+  bool on = false;            // polarity
+  std::uint32_t time_us = 0;  // 23 bits
   bool operator==(const NmnistEvent&) const = default;
 };
 

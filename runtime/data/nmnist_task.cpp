@@ -21,7 +21,8 @@ NmnistSamples::NmnistSamples(const std::filesystem::path& root, const std::strin
   order_.resize(files_.size());
   std::iota(order_.begin(), order_.end(), 0u);
   CounterRng rng(seed, kOrderStream, 0);
-  for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng.below(static_cast<std::uint32_t>(i))]);
+  for (std::size_t i = order_.size(); i > 1; --i)
+    std::swap(order_[i - 1], order_[rng.below(static_cast<std::uint32_t>(i))]);
 }
 
 LabeledSample NmnistSamples::sample(std::int64_t index, Step sequence, double resolution_ms) const {
@@ -34,8 +35,8 @@ LabeledSample NmnistSamples::sample(std::int64_t index, Step sequence, double re
   for (const NmnistEvent& e : events) {
     const double step = std::floor(static_cast<double>(e.time_us) / us_per_step);
     const Step r = std::clamp<Step>(static_cast<Step>(step), 1, sequence - 1);
-    const std::uint32_t input = (e.on ? 1u : 0u) * kNmnistSide * kNmnistSide +
-                                static_cast<std::uint32_t>(e.y) * kNmnistSide + e.x;
+    const std::uint32_t input =
+        (e.on ? 1u : 0u) * kNmnistSide * kNmnistSide + static_cast<std::uint32_t>(e.y) * kNmnistSide + e.x;
     s.spikes.push_back({r, input});
   }
   return s;

@@ -5,8 +5,6 @@
 // names the file and the JSON pointer of the offending field; nothing else escapes.
 #include "runtime/data/reference_case.hpp"
 
-#include "runtime/network/parameter_checks.hpp"
-
 #include <algorithm>
 #include <cerrno>
 #include <cfloat>
@@ -22,6 +20,8 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+
+#include "runtime/network/parameter_checks.hpp"
 
 namespace eligo {
 
@@ -277,7 +277,6 @@ void read_doubles(const CaseReader& rd, const Field& dict, Params& params, const
   for (const auto& [key, member] : members)
     if (auto f = rd.find(dict, key)) params.*member = rd.parameter(*f);
 }
-
 
 // NEST's refractory_input is written with_refr_input by the v1 files (the C++ member name): accept both,
 // and refuse a file that gives both with different values.

@@ -25,7 +25,8 @@ void SampleSequence::add(const LabeledSample& sample) {
   const Step start = samples_ * layout_.sequence;
   // Spikes enter each input's list in step order, as the input shard expects.
   std::vector<InputSpike> spikes = sample.spikes;
-  std::stable_sort(spikes.begin(), spikes.end(), [](const InputSpike& a, const InputSpike& b) { return a.step < b.step; });
+  std::stable_sort(spikes.begin(), spikes.end(),
+                   [](const InputSpike& a, const InputSpike& b) { return a.step < b.step; });
   for (const InputSpike& s : spikes) {
     if (s.input >= net_.n_in)
       throw std::invalid_argument(where + ": input " + std::to_string(s.input) + " but only " +

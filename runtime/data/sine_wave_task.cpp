@@ -25,7 +25,6 @@
 namespace eligo {
 namespace {
 
-
 // Streams of the task's random numbers; connection blocks use small stream numbers (1 + block index).
 constexpr std::uint64_t kInputRasterStream = 0x7461736b'00000001ULL;  // "task" · 1
 constexpr std::uint64_t kTargetStream = 0x7461736b'00000002ULL;

@@ -13,9 +13,9 @@ namespace eligo {
 
 struct SineWaveTaskParams {
   std::uint64_t seed = 1;
-  std::int64_t sequence = 1000;    // steps per iteration
+  std::int64_t sequence = 1000;  // steps per iteration
   std::int64_t iterations = 1;
-  double input_rate_hz = 20.0;     // per input neuron; p = rate · h / 1000 per step
+  double input_rate_hz = 20.0;  // per input neuron; p = rate · h / 1000 per step
   double periods_steps[4] = {1000.0, 500.0, 333.0, 200.0};
   double amplitude_low = 0.5, amplitude_high = 2.0;  // U(low, high) per sine
   bool final_update_spike = true;  // forced spike at step sequence·iterations + 1 (weight 1000 to rec)

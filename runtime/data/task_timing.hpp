@@ -15,8 +15,8 @@ inline constexpr Step kTaskTotalOffset = 2;  // offset_gen + the one-step delay 
 inline constexpr Step kTaskExtensionSteps = 3;
 
 struct TaskTiming {
-  Step n_steps = 0;   // steps 0 … n_steps−1 are simulated
-  LossWindow loss;    // the iterations whose loss is reported
+  Step n_steps = 0;  // steps 0 … n_steps−1 are simulated
+  LossWindow loss;   // the iterations whose loss is reported
   // Classification: the prediction is the readout with the largest mean over the last
   // accuracy_window steps of each sequence. 0 for regression (no accuracy).
   Step accuracy_window = 0;

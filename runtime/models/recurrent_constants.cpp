@@ -29,8 +29,8 @@ RecurrentConstants RecurrentConstants::from(RecurrentModel model, const Recurren
   c.kappa_reg = p.kappa_reg;
   c.c_reg = p.c_reg;
   c.f_target_per_ms = p.f_target / 1000.0;
-  c.surrogate = SurrogateGradient{p.surrogate_gradient_function, p.surrogate_gradient_height,
-                                  p.surrogate_gradient_width};
+  c.surrogate =
+      SurrogateGradient{p.surrogate_gradient_function, p.surrogate_gradient_height, p.surrogate_gradient_width};
   c.cutoff = ms_to_steps(p.eprop_isi_trace_cutoff, h);
   c.flush_interval = ms_to_steps(p.flush_event_send_interval, h);
   if (c.adaptive()) {

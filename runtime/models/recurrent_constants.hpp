@@ -11,16 +11,16 @@ namespace eligo {
 
 struct RecurrentConstants {
   RecurrentModel model = RecurrentModel::eprop_iaf;
-  double h = 1.0;          // resolution, ms
-  double tau_m = 10.0;     // ms (refractory-input decay, §5.1)
-  double P_v = 0.0;        // exp(−h/τ_m)
-  double P_i = 0.0;        // (τ_m/C_m)(1 − P_v)
-  double P_a = 0.0;        // exp(−h/τ_a), adaptive models
-  double beta = 0.0;       // adapt_beta, adaptive models (0 otherwise)
+  double h = 1.0;       // resolution, ms
+  double tau_m = 10.0;  // ms (refractory-input decay, §5.1)
+  double P_v = 0.0;     // exp(−h/τ_m)
+  double P_i = 0.0;     // (τ_m/C_m)(1 − P_v)
+  double P_a = 0.0;     // exp(−h/τ_a), adaptive models
+  double beta = 0.0;    // adapt_beta, adaptive models (0 otherwise)
   double I_e = 0.0;
-  double V_th = 0.0;       // relative to E_L
-  double V_min = 0.0;      // relative to E_L
-  double V_reset = 0.0;    // relative to E_L, psc_delta models
+  double V_th = 0.0;     // relative to E_L
+  double V_min = 0.0;    // relative to E_L
+  double V_reset = 0.0;  // relative to E_L, psc_delta models
   double V_m_initial = 0.0;
   double adaptation_initial = 0.0;
   bool refractory_input = false;

@@ -26,8 +26,14 @@ struct RecurrentState {
 
   RecurrentState() = default;
   RecurrentState(std::size_t n, const RecurrentConstants& c)
-      : v(n, c.V_m_initial), i_in(n, 0.0), r(n, 0), z(n, 0), a(n, c.adaptation_initial),
-        v_th_adapt(n, c.V_th + c.beta * c.adaptation_initial), refr_buf(n, 0.0), f_ema(n, 0.0),
+      : v(n, c.V_m_initial),
+        i_in(n, 0.0),
+        r(n, 0),
+        z(n, 0),
+        a(n, c.adaptation_initial),
+        v_th_adapt(n, c.V_th + c.beta * c.adaptation_initial),
+        refr_buf(n, 0.0),
+        f_ema(n, 0.0),
         last_event(n, 0) {}
   std::size_t size() const { return v.size(); }
 

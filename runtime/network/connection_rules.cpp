@@ -17,9 +17,15 @@ std::uint64_t mix(std::uint64_t z) {
 double draw_weight(const WeightDistribution& d, CounterRng& rng, std::uint32_t fan_in) {
   double w = 0.0;
   switch (d.kind) {
-    case WeightKind::constant: w = d.value; break;
-    case WeightKind::normal: w = d.mean + d.std * rng.normal(); break;
-    case WeightKind::uniform: w = d.low + (d.high - d.low) * rng.uniform(); break;
+    case WeightKind::constant:
+      w = d.value;
+      break;
+    case WeightKind::normal:
+      w = d.mean + d.std * rng.normal();
+      break;
+    case WeightKind::uniform:
+      w = d.low + (d.high - d.low) * rng.uniform();
+      break;
   }
   if (d.scale_by_sqrt_fan_in) w /= std::sqrt(static_cast<double>(fan_in));
   return w * d.scale;
@@ -108,7 +114,8 @@ std::string validate(const GeneratedConnections& rule, std::uint32_t n_source, s
     case ConnectionRule::pairwise_bernoulli:
       if (!(rule.probability >= 0.0 && rule.probability <= 1.0)) return "probability must be in [0, 1]";
       break;
-    case ConnectionRule::all_to_all: break;
+    case ConnectionRule::all_to_all:
+      break;
   }
   if (rule.weight.kind == WeightKind::uniform && !(rule.weight.low <= rule.weight.high)) {
     return "uniform weights need low <= high";

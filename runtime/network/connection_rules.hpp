@@ -16,10 +16,10 @@ enum class WeightKind { constant, normal, uniform };
 
 struct WeightDistribution {
   WeightKind kind = WeightKind::constant;
-  double value = 0.0;           // constant
+  double value = 0.0;            // constant
   double mean = 0.0, std = 1.0;  // normal
   double low = 0.0, high = 1.0;  // uniform
-  double scale = 1.0;           // every drawn weight is multiplied by this
+  double scale = 1.0;            // every drawn weight is multiplied by this
   // Divide by sqrt(fan-in) (NEST's examples draw N(0,1)/sqrt(fan-in)); the fan-in is the indegree for
   // fixed_indegree and the source population's size otherwise.
   bool scale_by_sqrt_fan_in = false;
@@ -27,12 +27,12 @@ struct WeightDistribution {
 
 struct GeneratedConnections {
   ConnectionRule rule = ConnectionRule::all_to_all;
-  std::uint32_t indegree = 0;  // fixed_indegree
-  double probability = 0.0;    // pairwise_bernoulli
+  std::uint32_t indegree = 0;   // fixed_indegree
+  double probability = 0.0;     // pairwise_bernoulli
   bool allow_autapses = false;  // only meaningful when source and target are one population
   bool allow_multapses = true;  // fixed_indegree
   WeightDistribution weight;
-  std::uint64_t stream = 0;     // distinguishes the blocks of one network
+  std::uint64_t stream = 0;  // distinguishes the blocks of one network
 };
 
 // A small, fast, well-mixed generator (SplitMix64); one per (seed, stream, target).
@@ -40,9 +40,9 @@ class CounterRng {
  public:
   CounterRng(std::uint64_t seed, std::uint64_t stream, std::uint64_t target);
   std::uint64_t next();
-  double uniform();                   // [0, 1), 53 bits
+  double uniform();                      // [0, 1), 53 bits
   std::uint32_t below(std::uint32_t n);  // uniform integer in [0, n)
-  double normal();                    // standard normal (Box–Muller, one value per call)
+  double normal();                       // standard normal (Box–Muller, one value per call)
 
  private:
   std::uint64_t state_;

@@ -18,7 +18,8 @@ NetworkDescription freeze_with_weights(NetworkDescription net, const std::vector
   ConnectionList lists[3];  // in → rec, rec → rec, rec → out
   for (const WeightRecord& r : weights) {
     const bool from_in = r.source_gid < rec0, from_rec = r.source_gid >= rec0 && r.source_gid < out0;
-    const bool to_rec = r.target_gid >= rec0 && r.target_gid < out0, to_out = r.target_gid >= out0 && r.target_gid < end;
+    const bool to_rec = r.target_gid >= rec0 && r.target_gid < out0,
+               to_out = r.target_gid >= out0 && r.target_gid < end;
     if (from_in && to_rec)
       append(lists[0], r.source_gid, r.target_gid - rec0, r.weight);
     else if (from_rec && to_rec)

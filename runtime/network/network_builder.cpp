@@ -33,9 +33,8 @@ std::unique_ptr<Shard> build_input_shard(const NetworkDescription& net, const Sh
 // Calls add(source, local target, weight) for every connection of a block that ends in the shard: the
 // explicit list filtered in connection order, or the rule's connections generated target by target.
 template <class Add>
-void for_each_incoming(const ConnectionList& list, const std::optional<GeneratedConnections>& rule,
-                       std::uint64_t seed, std::uint32_t n_source, bool same_population, const ShardPlacement& p,
-                       Add&& add) {
+void for_each_incoming(const ConnectionList& list, const std::optional<GeneratedConnections>& rule, std::uint64_t seed,
+                       std::uint32_t n_source, bool same_population, const ShardPlacement& p, Add&& add) {
   if (rule) {
     for (std::uint32_t j = p.first_index; j < p.first_index + p.size; ++j) {
       generate_incoming(*rule, seed, j, n_source, same_population,
@@ -81,14 +80,19 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   return shard;
 }
 
-std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const GlobalIds& ids,
-                                           const ShardPlacement& p, HistoryPolicy history) {
+std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const GlobalIds& ids, const ShardPlacement& p,
+                                           HistoryPolicy history) {
   if (net.targets.size() != net.n_out) {
     throw NetworkBuildError("network has " + std::to_string(net.n_out) + " readouts but " +
                             std::to_string(net.targets.size()) + " target signals");
   }
-  ReadoutShardConfig config{p,           ReadoutConstants::from(net.out, net.resolution_ms),
-                            net.optimizer, ids.total(), net.targets, net.learning_window, history};
+  ReadoutShardConfig config{p,
+                            ReadoutConstants::from(net.out, net.resolution_ms),
+                            net.optimizer,
+                            ids.total(),
+                            net.targets,
+                            net.learning_window,
+                            history};
   config.delay_from_rec = net.rec_out_delay;
   config.plastic = net.plastic && net.rec_out_plastic;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));

@@ -33,7 +33,7 @@ struct GlobalIds {
 
 struct BuiltNetwork {
   GlobalIds ids;
-  Step slice_steps = 1;  // d_min: the smallest delay
+  Step slice_steps = 1;                        // d_min: the smallest delay
   std::vector<std::unique_ptr<Shard>> shards;  // input shards, recurrent shards, then the readout shard
   std::vector<ShardPlacement> placements;      // parallel to shards
   std::size_t readout_shard = 0;               // index into shards

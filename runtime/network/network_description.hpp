@@ -24,15 +24,15 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Parameters of the recurrent models, NEST names and units, NEST defaults (spec §13).
 struct RecurrentParams {
-  double C_m = 250.0;     // pF
-  double E_L = -70.0;     // mV
-  double I_e = 0.0;       // pA
-  double t_ref = 2.0;     // ms
-  double tau_m = 10.0;    // ms
-  double V_th = -55.0;    // mV
+  double C_m = 250.0;   // pF
+  double E_L = -70.0;   // mV
+  double I_e = 0.0;     // pA
+  double t_ref = 2.0;   // ms
+  double tau_m = 10.0;  // ms
+  double V_th = -55.0;  // mV
   double V_min = -DBL_MAX;
-  double V_m = -70.0;     // initial, mV
-  double V_reset = -70.0; // psc_delta models only
+  double V_m = -70.0;      // initial, mV
+  double V_reset = -70.0;  // psc_delta models only
   bool refractory_input = false;
   double adapt_beta = 1.0;
   double adapt_tau = 10.0;
@@ -47,8 +47,8 @@ struct RecurrentParams {
   double eprop_isi_trace_cutoff = kInf;     // ms
   double flush_event_send_interval = kInf;  // ms
   bool ignore_and_spike = false;
-  double ignore_and_spike_offset = 1.0;     // ms
-  double ignore_and_spike_interval = 100.0; // ms
+  double ignore_and_spike_offset = 1.0;      // ms
+  double ignore_and_spike_interval = 100.0;  // ms
 };
 
 struct ReadoutParams {
@@ -95,7 +95,7 @@ struct StepSignal {
 
 // An extra spike_generator with static synapses (weight ignored by parrots, which count the spike).
 struct ForcedSpikeGenerator {
-  std::vector<Step> spike_steps;          // steps in which the targets receive the spike
+  std::vector<Step> spike_steps;  // steps in which the targets receive the spike
   std::vector<std::uint32_t> input_targets;
   std::vector<std::uint32_t> rec_targets;
   double weight = 1.0;

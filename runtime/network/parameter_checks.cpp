@@ -10,7 +10,8 @@ class Rules {
  public:
   // Write `ok` as the positive condition so that NaN fails it.
   Rules& expect(bool ok, const char* parameter, const std::string& expectation, double got) {
-    if (!problem_ && !ok) problem_ = ParameterProblem{parameter, "must be " + expectation + " (got " + format_number(got) + ")"};
+    if (!problem_ && !ok)
+      problem_ = ParameterProblem{parameter, "must be " + expectation + " (got " + format_number(got) + ")"};
     return *this;
   }
   // A duration in ms that the engine turns into steps: +inf allowed, finite values within the step range.
@@ -56,7 +57,8 @@ std::optional<ParameterProblem> check_recurrent(const RecurrentParams& p, Recurr
       .duration(p.ignore_and_spike_interval, "ignore_and_spike_interval", true, h)
       .refuse(p.ignore_and_spike, "ignore_and_spike", "is not supported by the engine (a NEST benchmarking aid)");
   if (is_adaptive(model)) {
-    r.expect(p.adapt_tau > 0.0, "adapt_tau", "> 0", p.adapt_tau).expect(p.adapt_beta >= 0.0, "adapt_beta", ">= 0", p.adapt_beta);
+    r.expect(p.adapt_tau > 0.0, "adapt_tau", "> 0", p.adapt_tau)
+        .expect(p.adapt_beta >= 0.0, "adapt_beta", ">= 0", p.adapt_beta);
   }
   if (is_psc_delta(model)) {
     r.expect(p.V_reset < p.V_th, "V_reset", "< V_th = " + format_number(p.V_th), p.V_reset)

@@ -15,7 +15,6 @@ struct ParameterProblem {
   std::string problem;
 };
 
-
 // Largest finite step count accepted: far beyond any run, and ms/h stays an exact integer in a double.
 inline constexpr double kMaxFiniteSteps = 1e15;
 

@@ -21,8 +21,8 @@ constexpr Step kEraseEvery = 16;
 // Phase C for all neurons of the shard with one model: update, emit spike or flush (§9.5), archive
 // ψ and the firing-rate regularization term (§3 step 7, §12). The model is chosen once per shard.
 template <class Model, bool kArchive>
-void update_neurons(Step t, std::uint32_t step_offset, const double* x, const RecurrentConstants& c,
-                    RecurrentState& s, HistoryArchive& history, SpikeBatch& out) {
+void update_neurons(Step t, std::uint32_t step_offset, const double* x, const RecurrentConstants& c, RecurrentState& s,
+                    HistoryArchive& history, SpikeBatch& out) {
   const std::size_t n = s.size();
   if constexpr (kArchive) history.append(t);
   const std::size_t slot = kArchive ? history.slot(t) : 0;
@@ -50,10 +50,14 @@ void update_neurons(Step t, std::uint32_t step_offset, const double* x, const Re
 template <bool kArchive>
 RecurrentShard::UpdateNeurons pick_model(RecurrentModel m) {
   switch (m) {
-    case RecurrentModel::eprop_iaf: return &update_neurons<EpropIaf, kArchive>;
-    case RecurrentModel::eprop_iaf_adapt: return &update_neurons<EpropIafAdapt, kArchive>;
-    case RecurrentModel::eprop_iaf_psc_delta: return &update_neurons<EpropIafPscDelta, kArchive>;
-    case RecurrentModel::eprop_iaf_psc_delta_adapt: return &update_neurons<EpropIafPscDeltaAdapt, kArchive>;
+    case RecurrentModel::eprop_iaf:
+      return &update_neurons<EpropIaf, kArchive>;
+    case RecurrentModel::eprop_iaf_adapt:
+      return &update_neurons<EpropIafAdapt, kArchive>;
+    case RecurrentModel::eprop_iaf_psc_delta:
+      return &update_neurons<EpropIafPscDelta, kArchive>;
+    case RecurrentModel::eprop_iaf_psc_delta_adapt:
+      return &update_neurons<EpropIafPscDeltaAdapt, kArchive>;
   }
   return nullptr;
 }

@@ -29,10 +29,10 @@ struct RecurrentShardConfig {
   std::uint64_t first_rec_gid = 0;  // senders below it are inputs
   Step delay_from_input = 1;        // steps
   Step delay_from_rec = 1;
-  Step feedback_delay = 1;          // readout error → learning signal
-  bool plastic = true;              // false: static synapses and no history
-  bool inputs_plastic = true;       // synapses from the inputs (in_rec block)
-  bool recs_plastic = true;         // synapses from recurrent neurons (rec_rec block)
+  Step feedback_delay = 1;     // readout error → learning signal
+  bool plastic = true;         // false: static synapses and no history
+  bool inputs_plastic = true;  // synapses from the inputs (in_rec block)
+  bool recs_plastic = true;    // synapses from recurrent neurons (rec_rec block)
 };
 
 class RecurrentShard final : public Shard {
@@ -92,10 +92,10 @@ class RecurrentShard final : public Shard {
   RecurrentState state_;
   HistoryArchive history_;
   EpropSynapses synapses_;
-  std::vector<Feedback> feedback_;  // sorted by readout, connection order within a readout (§7)
+  std::vector<Feedback> feedback_;   // sorted by readout, connection order within a readout (§7)
   std::vector<ForcedInput> forced_;  // sorted by step, call order within a step
   std::size_t forced_cursor_ = 0;
-  std::vector<double> input_;       // x_t: summed spike input of the current step
+  std::vector<double> input_;  // x_t: summed spike input of the current step
   InboundSpikes inbound_;
   std::deque<PendingErrors> errors_;  // in order of arrival
   UpdateNeurons update_neurons_;

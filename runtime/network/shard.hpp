@@ -28,7 +28,7 @@ enum class ShardRole { input, recurrent, readout };
 
 struct SliceInput {
   Step slice = 0;
-  Step first_step = 0;                    // the slice's steps: [first_step, first_step + steps)
+  Step first_step = 0;  // the slice's steps: [first_step, first_step + steps)
   Step steps = 1;
   std::vector<const SpikeBatch*> spikes;  // slice − 1 output of every shard that feeds this one
   const ErrorBatch* errors = nullptr;     // slice − 1 errors of the readouts (recurrent shards)
@@ -36,7 +36,7 @@ struct SliceInput {
 
 struct SliceOutput {
   SpikeBatch spikes;
-  ErrorBatch errors;                   // readout shards only
+  ErrorBatch errors;  // readout shards only
   // Readout shards: per step of the slice (step-major), y·lw and y*·lw of every readout (§15).
   std::vector<double> readout_signal;
   std::vector<double> target_signal;
@@ -76,9 +76,9 @@ class Shard {
 struct ShardPlacement {
   std::uint32_t shard_id = 0;
   ShardRole role = ShardRole::recurrent;
-  std::uint32_t first_index = 0;   // within the population
+  std::uint32_t first_index = 0;  // within the population
   std::uint32_t size = 0;
-  std::uint64_t first_gid = 0;     // global id = population offset + index (input < rec < out)
+  std::uint64_t first_gid = 0;  // global id = population offset + index (input < rec < out)
 };
 
 // The outbound batch of a slice, before any event: who sent it and which steps it covers.

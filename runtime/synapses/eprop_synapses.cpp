@@ -6,8 +6,8 @@
 
 namespace eligo {
 
-EpropSynapses::EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive,
-                             std::uint64_t n_global_ids, bool plastic)
+EpropSynapses::EpropSynapses(const OptimizerParams& optimizer, bool traces, bool adaptive, std::uint64_t n_global_ids,
+                             bool plastic)
     : optimizer_(optimizer),
       traces_(traces && plastic),
       adaptive_(adaptive),
@@ -95,8 +95,8 @@ Step EpropSynapses::oldest_step_needed(Step cutoff, Step none) const {
 
 std::size_t EpropSynapses::bytes() const {
   auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-  return vb(run_index_) + vb(source_gid_) + vb(offset_) + vb(book_) + vb(target_) + vb(w_) + vb(g_) +
-         vb(e_bar_) + vb(e_bar_reg_) + vb(eps_a_) + vb(cum_) + vb(m_) + vb(v_);
+  return vb(run_index_) + vb(source_gid_) + vb(offset_) + vb(book_) + vb(target_) + vb(w_) + vb(g_) + vb(e_bar_) +
+         vb(e_bar_reg_) + vb(eps_a_) + vb(cum_) + vb(m_) + vb(v_);
 }
 
 void EpropSynapses::append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const {

@@ -27,12 +27,12 @@ class StateReader;
 class StateWriter;
 
 struct SourceBookkeeping {
-  Step t_prev = 0;        // stamp of the previous event; 0 = none yet
+  Step t_prev = 0;  // stamp of the previous event; 0 = none yet
   bool prev_flush = false;
-  double zpb = 0.0;       // spike carried into the first step of the next interval (§9.3)
-  double z_bar = 0.0;     // presynaptic trace (shared: one target population, one τ_m)
-  Step rem = 0;           // steps left until the cutoff
-  Step decay = 0;         // decay steps pending since the last spike
+  double zpb = 0.0;    // spike carried into the first step of the next interval (§9.3)
+  double z_bar = 0.0;  // presynaptic trace (shared: one target population, one τ_m)
+  Step rem = 0;        // steps left until the cutoff
+  Step decay = 0;      // decay steps pending since the last spike
   OptimizerClock clock;
   bool operator==(const SourceBookkeeping&) const = default;
 };
@@ -75,9 +75,7 @@ class EpropSynapses {
   std::span<const std::uint32_t> targets(std::size_t r) const {
     return {target_.data() + offset_[r], offset_[r + 1] - offset_[r]};
   }
-  std::span<const double> weights(std::size_t r) const {
-    return {w_.data() + offset_[r], offset_[r + 1] - offset_[r]};
-  }
+  std::span<const double> weights(std::size_t r) const { return {w_.data() + offset_[r], offset_[r + 1] - offset_[r]}; }
   const SourceBookkeeping& bookkeeping(std::size_t r) const { return book_[r]; }
 
   // SEND of spec §9.2 for an event with stamp s from the source of run r. The caller transmits the
@@ -236,7 +234,8 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
         g = dg;
         c += g;  // OPT(idx = t + 1, g, w)
         if (next_trigger < schedule_.triggers.size() && schedule_.triggers[next_trigger].call == k) {
-          optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr, v ? v + i : nullptr);
+          optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr,
+                           v ? v + i : nullptr);
         }
       } else {
         g += dg;
@@ -244,7 +243,8 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
     }
     if (!is_flush && !each_step) {
       c += g;  // OPT(idx = s − 1, g, w), after the decay below (which does not touch g)
-      if (per_spike_step) optimizer_.apply(schedule_.triggers.back(), schedule_, w, c, m ? m + i : nullptr, v ? v + i : nullptr);
+      if (per_spike_step)
+        optimizer_.apply(schedule_.triggers.back(), schedule_, w, c, m ? m + i : nullptr, v ? v + i : nullptr);
     }
     target.store(trace, syn, i);
     syn.g[i] = g;

@@ -1,8 +1,7 @@
 // NEST conformance: every bundled reference case reproduces NEST's losses, and the numbers do not
 // depend on how the network is split into shards.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -40,8 +39,7 @@ TEST_CASE("every bundled NEST case reproduces NEST's losses within 1e-10", "[con
   }
 }
 
-TEST_CASE("the NEST cases give bit-identical losses and weights however the network is sharded",
-          "[conformance]") {
+TEST_CASE("the NEST cases give bit-identical losses and weights however the network is sharded", "[conformance]") {
   for (const std::string& file : bundled_cases()) {
     SECTION(std::filesystem::path(file).filename().string()) {
       const eligo::ReferenceCase c = eligo::load_reference_case(file);

@@ -1,10 +1,11 @@
 // libFuzzer target: any bytes given to the NEST case loader either load or raise CaseFileError, and
 // never crash, hang or leak (build and run with tests/fuzz/run.sh).
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "runtime/data/reference_case.hpp"
 

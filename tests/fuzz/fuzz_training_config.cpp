@@ -1,9 +1,10 @@
 // libFuzzer target: any bytes given to the config loader (as YAML and as JSON) either load or raise
 // ConfigError, and never crash, hang or leak (build and run with tests/fuzz/run.sh).
+#include <unistd.h>
+
 #include <cstdint>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "runtime/config/training_config.hpp"
 

@@ -1,8 +1,7 @@
 // The actor runtime: the same numbers as the shards stepped by hand, whatever the threads and shards,
 // and a clean stop when an actor fails.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -53,8 +52,7 @@ class FailingShard final : public eligo::Shard {
 
 }  // namespace
 
-TEST_CASE("a 1000-neuron plastic network trains to the same weights digest at any threads and shards",
-          "[actors]") {
+TEST_CASE("a 1000-neuron plastic network trains to the same weights digest at any threads and shards", "[actors]") {
   eligo::BenchmarkParams p;
   p.n_rec = 1000;
   p.iterations = 2;
@@ -103,8 +101,7 @@ TEST_CASE("a shard that receives nothing for many slices does not stall the run"
   CHECK(r.input_spikes == 0);
 }
 
-TEST_CASE("an actor that fails after start-up stops the run with an error naming it, without a hang",
-          "[actors]") {
+TEST_CASE("an actor that fails after start-up stops the run with an error naming it, without a hang", "[actors]") {
   eligo::BenchmarkParams p;
   p.n_rec = 100;
   p.iterations = 2;

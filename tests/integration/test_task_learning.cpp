@@ -90,9 +90,8 @@ TEST_CASE("N-MNIST: the network fits the fixture's digits far above chance", "[l
   convert.overwrite = true;
   convert_mnist_to_events(test::fixture_digits(), convert);
 
-  const fs::path config = edited_example(
-      "nmnist.yaml", {{"data_dir: ../data/nmnist", "data_dir: " + data.string()},
-                      {"group_size: 100", "group_size: 10"}});
+  const fs::path config = edited_example("nmnist.yaml", {{"data_dir: ../data/nmnist", "data_dir: " + data.string()},
+                                                         {"group_size: 100", "group_size: 10"}});
   ConfigOverrides o;
   o.iterations = 8;  // 8 passes over the 10 training digits
   const actors::RunResult r = train(load_training_config(config, o));

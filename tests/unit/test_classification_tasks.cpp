@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 using namespace eligo;
 using test::TempDir;
 
-
 NetworkDescription sized(std::uint32_t n_in, std::uint32_t n_rec, std::uint32_t n_out) {
   NetworkDescription net;
   net.n_in = n_in;
@@ -144,10 +143,10 @@ TEST_CASE("N-MNIST events become input spikes by pixel, polarity and millisecond
   CHECK(s.label == 3);
   REQUIRE(s.spikes.size() == 3);
   CHECK(s.spikes[0].input == 2 * 34 + 1);  // OFF: y · 34 + x
-  CHECK(s.spikes[0].step == 1);             // clamped up to step 1
+  CHECK(s.spikes[0].step == 1);            // clamped up to step 1
   CHECK(s.spikes[1].input == 34 * 34 + 33 * 34 + 33);
   CHECK(s.spikes[1].step == 4);
-  CHECK(s.spikes[2].step == 299);           // clamped down to the last step
+  CHECK(s.spikes[2].step == 299);  // clamped down to the last step
   CHECK_THROWS_AS(NmnistSamples(dir.path(), "Test", 1), DataFileError);
 }
 

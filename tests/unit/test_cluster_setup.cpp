@@ -1,7 +1,6 @@
 // Cluster placement and cluster files (issue 5): shards follow the nodes' thread counts, and a bad
 // cluster file is refused with the field named.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "actors/cluster/cluster_file.hpp"
@@ -54,8 +53,9 @@ TEST_CASE("placement gives every shard a node when shards and threads do not div
 
 TEST_CASE("a cluster file is read with defaults and relative certificate folders", "[cluster]") {
   eligo::test::TempDir dir;
-  const ClusterSpec spec = load(dir, "certs: certs\nnodes:\n  - {name: a, address: 10.0.0.1:7100, threads: 2}\n"
-                                     "  - {address: '[::1]:7200'}\n");
+  const ClusterSpec spec = load(dir,
+                                "certs: certs\nnodes:\n  - {name: a, address: 10.0.0.1:7100, threads: 2}\n"
+                                "  - {address: '[::1]:7200'}\n");
   CHECK(spec.certs == dir.path() / "certs");
   CHECK(spec.name == "coordinator");
   CHECK(spec.connect_timeout == std::chrono::milliseconds(5000));

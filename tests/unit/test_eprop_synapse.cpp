@@ -2,8 +2,8 @@
 // archive filled by hand. The expected values come from a small scalar re-implementation of spec §9.3 and
 // §10 written literally in this file (one synapse at a time, no shared bookkeeping), and are compared
 // exactly: the engine must be bit-identical to the spec's step order.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -194,8 +194,7 @@ class SynapseBench {
   explicit SynapseBench(const Setup& setup)
       : setup_(setup),
         archive_(kNeurons, setup.kind == TargetKind::readout ? std::size_t{1} : std::size_t{eligo::kRecurrentFields}),
-        synapses_(setup.optimizer, setup.kind != TargetKind::readout, setup.kind == TargetKind::adaptive,
-                  kGlobalIds) {
+        synapses_(setup.optimizer, setup.kind != TargetKind::readout, setup.kind == TargetKind::adaptive, kGlobalIds) {
     RecurrentParams p;
     p.tau_m = 12.0;
     p.kappa = 0.95;
@@ -329,8 +328,7 @@ Setup setup_with(TargetKind kind, const OptimizerParams& opt, Step cutoff = kInf
 // ---------------------------------------------------------------------------------------------------
 // First event, isi = 1, cutoff
 
-TEST_CASE("the first event through an e-prop synapse computes nothing and only records its stamp",
-          "[synapse]") {
+TEST_CASE("the first event through an e-prop synapse computes nothing and only records its stamp", "[synapse]") {
   SynapseBench bench(setup_with(TargetKind::recurrent, gradient_descent(0.1, true)));
   // Not even the history is read: an empty archive would throw otherwise.
   bench.archive().erase_before(bench.archive().end_step());
@@ -392,8 +390,8 @@ TEST_CASE("a cutoff of one step with isi > 1 injects the pending spike at the ne
   bench.spike(9);  // one step (4) with z = 0; zpb = 1
   CHECK(bench.bookkeeping().zpb == 1.0);
   bench.spike(12);  // step 8 uses the spike of stamp 5
-  CHECK(bench.bookkeeping().z_bar == (bench.rec().P_v * (0.0 * std::pow(bench.rec().P_v, 3.0)) + 1.0) *
-                                         std::pow(bench.rec().P_v, 2.0));
+  CHECK(bench.bookkeeping().z_bar ==
+        (bench.rec().P_v * (0.0 * std::pow(bench.rec().P_v, 3.0)) + 1.0) * std::pow(bench.rec().P_v, 2.0));
   bench.require_matches_reference();
 }
 
@@ -429,7 +427,7 @@ TEST_CASE("a flush event defers the decay and the per-spike optimizer call and k
 TEST_CASE("a flush does not inject a spike into the trace", "[synapse]") {
   SynapseBench bench(setup_with(TargetKind::recurrent, gradient_descent(0.1, true)));
   bench.spike(5);
-  bench.flush(8);  // steps 4, 5, 6: the spike of stamp 5
+  bench.flush(8);   // steps 4, 5, 6: the spike of stamp 5
   bench.spike(11);  // steps 7, 8, 9: no new spike at 8
   const double P_v = bench.rec().P_v;
   double z_bar = 0.0;
@@ -577,7 +575,7 @@ TEST_CASE("a flush delivered through spike delivery transmits nothing", "[synaps
 TEST_CASE("reading a history step that was erased throws MissingHistoryError", "[synapse]") {
   SynapseBench bench(setup_with(TargetKind::recurrent, gradient_descent(0.1, true)));
   bench.archive().erase_before(10);
-  bench.engine_send(5, false);  // first event: reads nothing
+  bench.engine_send(5, false);                                         // first event: reads nothing
   CHECK_THROWS_AS(bench.engine_send(12, false), MissingHistoryError);  // would read steps 4..10
 }
 
@@ -605,9 +603,8 @@ TEST_CASE("random event sequences give the reference's weights and traces bit fo
     setup.cutoff = cutoffs[rng() % cutoffs.size()];
     setup.history_steps = 1100;  // the last stamp is at most 30 + 25·40
     setup.seed = rng();
-    INFO("scenario " << scenario << ": kind " << int(setup.kind) << ", each_step " << each_step << ", batch "
-                     << batch << ", adam " << (setup.optimizer.type == OptimizerType::adam) << ", cutoff "
-                     << setup.cutoff);
+    INFO("scenario " << scenario << ": kind " << int(setup.kind) << ", each_step " << each_step << ", batch " << batch
+                     << ", adam " << (setup.optimizer.type == OptimizerType::adam) << ", cutoff " << setup.cutoff);
     SynapseBench bench(setup);
     Step s = 1 + static_cast<Step>(rng() % 30);
     bench.spike(s);  // a source's first event is always a spike (flushes need a previous spike)

@@ -59,7 +59,7 @@ TEST_CASE("history archive appends zero-filled steps that the rings read back", 
   HistoryArchive a(2, 3);
   CHECK(a.rows() == 0);
   CHECK(a.entries() == 0);
-  fill(a, 5);  // the first step may be any step
+  fill(a, 5);                                                      // the first step may be any step
   for (Step t = 6; a.rows() < a.capacity_rows(); ++t) fill(a, t);  // now every slot holds tags
   a.erase_before(100);
   CHECK(a.rows() == 0);
@@ -214,7 +214,8 @@ NetworkDescription synthetic_network(const Variant& variant, Step n_steps) {
     const double period = 180.0 + 70.0 * k;
     for (Step t = 0; t < n_steps; ++t) {
       net.targets[k].time.push_back(t);
-      net.targets[k].value.push_back(1.5 * std::sin(2.0 * std::numbers::pi * static_cast<double>(t) / period) + 0.5 * k);
+      net.targets[k].value.push_back(1.5 * std::sin(2.0 * std::numbers::pi * static_cast<double>(t) / period) +
+                                     0.5 * k);
     }
   }
   net.learning_window.time = {2};
@@ -275,8 +276,7 @@ RunRecord run(const NetworkDescription& net, const PartitionOptions& options, St
 
 // Guards against the property tests passing vacuously: the network spikes, flushes and learns.
 void require_active(const RunRecord& r, Step n_steps) {
-  INFO("rec spikes " << r.rec_spikes << ", rec flushes " << r.rec_flushes << ", input flushes "
-                     << r.input_flushes);
+  INFO("rec spikes " << r.rec_spikes << ", rec flushes " << r.rec_flushes << ", input flushes " << r.input_flushes);
   REQUIRE(r.rec_spikes >= 20 * static_cast<std::uint64_t>(n_steps) / 10);  // ≥ 2 spikes per step on average
   REQUIRE(r.rec_flushes >= 100);
   REQUIRE(r.input_flushes >= 100);
@@ -298,12 +298,12 @@ TEST_CASE("bounded history gives the weights and errors of keep_all history whil
   constexpr Step kSteps = 5000;
   // With a flush interval shorter than the cutoff, an interval continues across flushes (rem > 0), so
   // history must survive them.
-  const Variant variant = GENERATE(Variant{adam_per_step(), 50.0, 20.0},
-                                   Variant{gradient_descent_per_spike(), 50.0, 20.0},
-                                   Variant{adam_per_step(), 15.0, 40.0});
+  const Variant variant =
+      GENERATE(Variant{adam_per_step(), 50.0, 20.0}, Variant{gradient_descent_per_spike(), 50.0, 20.0},
+               Variant{adam_per_step(), 15.0, 40.0});
   INFO("optimizer " << eligo::to_string(variant.optimizer.type) << ", optimize_each_step "
-                    << variant.optimizer.optimize_each_step << ", flush interval " << variant.flush_ms
-                    << " ms, cutoff " << variant.cutoff_ms << " ms");
+                    << variant.optimizer.optimize_each_step << ", flush interval " << variant.flush_ms << " ms, cutoff "
+                    << variant.cutoff_ms << " ms");
   const NetworkDescription net = synthetic_network(variant, kSteps);
   const RunRecord all = run(net, PartitionOptions{1, 1, HistoryPolicy::keep_all}, kSteps);
   const RunRecord bounded = run(net, PartitionOptions{1, 1, HistoryPolicy::bounded}, kSteps);
@@ -334,7 +334,8 @@ TEST_CASE("bounded history gives the weights and errors of keep_all history whil
 
 TEST_CASE("partitioning the network into shards gives the same weights digest and errors", "[archive]") {
   constexpr Step kSteps = 2000;
-  const Variant variant = GENERATE(Variant{adam_per_step(), 50.0, 20.0}, Variant{gradient_descent_per_spike(), 15.0, 40.0});
+  const Variant variant =
+      GENERATE(Variant{adam_per_step(), 50.0, 20.0}, Variant{gradient_descent_per_spike(), 15.0, 40.0});
   INFO("optimizer " << eligo::to_string(variant.optimizer.type) << ", flush interval " << variant.flush_ms
                     << " ms, cutoff " << variant.cutoff_ms << " ms");
   const NetworkDescription net = synthetic_network(variant, kSteps);

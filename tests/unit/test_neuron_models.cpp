@@ -63,8 +63,7 @@ struct Neuron {
 // ---------------------------------------------------------------------------------------------------
 // Constants
 
-TEST_CASE("recurrent constants convert NEST parameters to relative voltages, steps and propagators",
-          "[models]") {
+TEST_CASE("recurrent constants convert NEST parameters to relative voltages, steps and propagators", "[models]") {
   RecurrentParams p;
   p.E_L = -65.0;
   p.V_th = -50.0;
@@ -86,8 +85,8 @@ TEST_CASE("recurrent constants convert NEST parameters to relative voltages, ste
   CHECK(c.V_min == -15.0);
   CHECK(c.V_reset == 5.0);
   CHECK(c.V_m_initial == 1.0);
-  CHECK(c.n_ref == 6);           // 3 ms / 0.5 ms
-  CHECK(c.cutoff == 50);         // 25 ms / 0.5 ms
+  CHECK(c.n_ref == 6);    // 3 ms / 0.5 ms
+  CHECK(c.cutoff == 50);  // 25 ms / 0.5 ms
   CHECK(c.f_target_per_ms == 20.0 / 1000.0);
   CHECK(c.flush_interval == eligo::kInfiniteSteps);  // +inf by default
   // V_min = −DBL_MAX stays the lowest double instead of becoming −DBL_MAX + 70.
@@ -130,8 +129,7 @@ TEST_CASE("eprop_iaf spikes at V_th and resets by subtracting V_th after computi
   CHECK(n.psi == 0.3);
 }
 
-TEST_CASE("eprop_iaf with t_ref = 2 ms is blocked in the step after a spike only, with psi = 0 there",
-          "[models]") {
+TEST_CASE("eprop_iaf with t_ref = 2 ms is blocked in the step after a spike only, with psi = 0 there", "[models]") {
   auto p = params_without_refractoriness();
   p.t_ref = 2.0;
   Neuron<EpropIaf> n(RecurrentModel::eprop_iaf, p);
@@ -159,7 +157,7 @@ TEST_CASE("eprop_iaf clamps the membrane at V_min", "[models]") {
   CHECK(n.v() == -5.0);
   n.step(-1.0);  // −1 + P_v·(−5) < −5 again
   CHECK(n.v() == -5.0);
-  n.step(2.0);   // above the clamp: ordinary integration
+  n.step(2.0);  // above the clamp: ordinary integration
   CHECK(n.v() == 2.0 + n.c.P_v * -5.0);
 }
 
@@ -178,8 +176,7 @@ TEST_CASE("eprop_iaf folds I_e into the input current of the next step", "[model
 // ---------------------------------------------------------------------------------------------------
 // eprop_iaf_adapt (spec §4)
 
-TEST_CASE("eprop_iaf_adapt raises its threshold by beta*a with a = P_a*a + z(t-1) and resets by V_th",
-          "[models]") {
+TEST_CASE("eprop_iaf_adapt raises its threshold by beta*a with a = P_a*a + z(t-1) and resets by V_th", "[models]") {
   auto p = params_without_refractoriness();
   p.adapt_beta = 2.0;
   p.adapt_tau = 20.0;
@@ -235,8 +232,7 @@ RecurrentParams psc_delta_params() {
   return p;
 }
 
-TEST_CASE("eprop_iaf_psc_delta integrates as P_i*(i_in + I_e) + P_v*v + x with I_e used in the same step",
-          "[models]") {
+TEST_CASE("eprop_iaf_psc_delta integrates as P_i*(i_in + I_e) + P_v*v + x with I_e used in the same step", "[models]") {
   auto p = psc_delta_params();
   p.I_e = 300.0;
   Neuron<EpropIafPscDelta> n(RecurrentModel::eprop_iaf_psc_delta, p);
@@ -273,8 +269,7 @@ TEST_CASE("eprop_iaf_psc_delta resets to V_reset and clamps the membrane for n_r
   CHECK(n.v() == n.c.P_i * (0.0 + 0.0) + n.c.P_v * 5.0 + 3.0);
 }
 
-TEST_CASE("eprop_iaf_psc_delta evaluates psi on the clamped membrane in the step where r reaches 0",
-          "[models]") {
+TEST_CASE("eprop_iaf_psc_delta evaluates psi on the clamped membrane in the step where r reaches 0", "[models]") {
   auto p = psc_delta_params();
   p.t_ref = 1.0;
   p.V_reset = -55.5;  // 0.5 mV below V_th, so ψ ≠ 0 on the clamped membrane
@@ -285,9 +280,10 @@ TEST_CASE("eprop_iaf_psc_delta evaluates psi on the clamped membrane in the step
   CHECK(n.psi == 0.3 * 0.5);
 }
 
-TEST_CASE("eprop_iaf_psc_delta with refractory_input buffers input as x*exp(-r*h/tau_m) and adds it in the "
-          "first non-refractory step",
-          "[models]") {
+TEST_CASE(
+    "eprop_iaf_psc_delta with refractory_input buffers input as x*exp(-r*h/tau_m) and adds it in the "
+    "first non-refractory step",
+    "[models]") {
   auto p = psc_delta_params();
   p.t_ref = 2.0;
   p.refractory_input = true;
@@ -306,8 +302,7 @@ TEST_CASE("eprop_iaf_psc_delta with refractory_input buffers input as x*exp(-r*h
   CHECK(n.s.refr_buf[0] == 0.0);
 }
 
-TEST_CASE("eprop_iaf_psc_delta without refractory_input loses the input that arrives while refractory",
-          "[models]") {
+TEST_CASE("eprop_iaf_psc_delta without refractory_input loses the input that arrives while refractory", "[models]") {
   auto p = psc_delta_params();
   p.t_ref = 2.0;
   Neuron<EpropIafPscDelta> n(RecurrentModel::eprop_iaf_psc_delta, p);
@@ -385,8 +380,7 @@ TEST_CASE("eprop_iaf_psc_delta_adapt freezes the adaptation while refractory", "
 
 SurrogateGradient surrogate(SurrogateFunction f, double height, double width) { return {f, height, width}; }
 
-TEST_CASE("piecewise_linear surrogate is height*(1 - |v - v_th|/width) inside the width and 0 outside",
-          "[models]") {
+TEST_CASE("piecewise_linear surrogate is height*(1 - |v - v_th|/width) inside the width and 0 outside", "[models]") {
   const auto sg = surrogate(SurrogateFunction::piecewise_linear, 0.3, 1.0);
   CHECK(sg(0, 15.25, 15.0) == 0.3 * 0.75);
   CHECK(sg(0, 15.25, 15.0) == Approx(0.225));

@@ -1,10 +1,10 @@
 // The N-MNIST reader against files built byte by byte here, not only files eligo wrote itself.
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "runtime/data/nmnist_file.hpp"
@@ -21,8 +21,8 @@ fs::path temp_dir() {
 
 fs::path write_bytes(const std::string& name, const std::vector<unsigned char>& bytes) {
   const fs::path p = temp_dir() / name;
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                           static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   return p;
 }
 
@@ -64,8 +64,9 @@ TEST_CASE("N-MNIST data problems each get an error naming the file", "[nmnist]")
   CHECK(outside.find("wide.bin: field event 0") != std::string::npos);
   CHECK(outside.find("outside 34 × 34") != std::string::npos);
 
-  const std::string backwards =
-      error_of([] { eligo::read_nmnist_file(write_bytes("back.bin", {0, 0, 0, 0, 9, 0, 0, 0, 0, 8})); });
+  const std::string backwards = error_of([] {
+    eligo::read_nmnist_file(write_bytes("back.bin", {0, 0, 0, 0, 9, 0, 0, 0, 0, 8}));
+  });
   CHECK(backwards.find("back.bin: field event 1") != std::string::npos);
   CHECK(backwards.find("goes back") != std::string::npos);
 

@@ -68,8 +68,7 @@ TEST_CASE("gradient descent steps w by -eta*g when the step counter advances", "
   CHECK(s.cum == 0.0);
 }
 
-TEST_CASE("the optimizer does not step until the absolute-time counter K = 1 + idx/B advances",
-          "[optimizer]") {
+TEST_CASE("the optimizer does not step until the absolute-time counter K = 1 + idx/B advances", "[optimizer]") {
   Synapse s(gradient_descent(0.5), 1.0);
   s.optimize(0, 0.2);  // K = 1 = k: accumulate only
   CHECK(s.w == 1.0);
@@ -115,8 +114,7 @@ TEST_CASE("gradient descent with a zero gradient leaves the weight unchanged", "
   CHECK(s.clock.k == 44);  // the counter still advanced: 1 + 43
 }
 
-TEST_CASE("Adam catches up the skipped iterations in one call, only the first seeing the gradient",
-          "[optimizer]") {
+TEST_CASE("Adam catches up the skipped iterations in one call, only the first seeing the gradient", "[optimizer]") {
   // spec §10 example: B = 1, first call with idx = 41 → K = 42 → 41 Adam iterations.
   const double eta = 0.01, g = 0.25, w0 = 0.3;
   Synapse s(adam(eta), w0);
@@ -140,8 +138,7 @@ TEST_CASE("Adam catches up the skipped iterations in one call, only the first se
   CHECK(once.w > s.w);  // g > 0 pushes w down; the catch-up pushes it further
 }
 
-TEST_CASE("Adam with batch_size B runs idx/B iterations on the first call and averages the batch",
-          "[optimizer]") {
+TEST_CASE("Adam with batch_size B runs idx/B iterations on the first call and averages the batch", "[optimizer]") {
   const double eta = 0.05;
   Synapse s(adam(eta, 3), -0.4);
   s.optimize(2, 0.3);  // K = 1: accumulate

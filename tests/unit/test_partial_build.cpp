@@ -24,7 +24,8 @@ TEST_CASE("a partial build makes exactly the chosen shards, as a full build does
   options.input_shards = 2;
   options.recurrent_shards = 3;
   const eligo::BuiltNetwork full = eligo::build_network(net, options);
-  options.build_only = {false, true, false, true, false, true};  // ids 1, 3, 5: input shard 1, recurrent shard 3, the readout
+  options.build_only = {false, true,  false,
+                        true,  false, true};  // ids 1, 3, 5: input shard 1, recurrent shard 3, the readout
   const eligo::BuiltNetwork part = eligo::build_network(net, options);
   REQUIRE(part.shards.size() == full.shards.size());
   REQUIRE(part.placements.size() == full.placements.size());

@@ -33,7 +33,6 @@ const fs::path kExamples = fs::path(ELIGO_TEST_DATA_DIR).parent_path().parent_pa
 const fs::path kSineWave = kExamples / "sine_wave.yaml";
 const fs::path kSineWaveSmall = kExamples / "sine_wave_small.yaml";
 
-
 // The ConfigError that loading `file` throws; fails the test when there is none.
 ConfigError config_error(const fs::path& file, const ConfigOverrides& overrides = {}) {
   try {
@@ -446,8 +445,8 @@ TEST_CASE("each bad config gives one ConfigError naming the file and the field",
       {"static feedback", with("    synapse: feedback\n", "    synapse: static\n"), "connections[3].synapse"},
       {"a task too large for memory",
        with("    model: parrot\n    size: 10\n", "    model: parrot\n    size: 50000000\n"), "task"},
-      {"a block with more synapses than any memory holds",
-       with("    indegree: 5\n", "    indegree: 100000000\n"), "connections[1]"},
+      {"a block with more synapses than any memory holds", with("    indegree: 5\n", "    indegree: 100000000\n"),
+       "connections[1]"},
       {"parameter of another distribution", with("low: -0.1, high: 0.1", "mean: 0.0"), "connections[2].weight.mean"},
       {"indegree larger than the sources without multapses",
        with("    indegree: 5\n", "    indegree: 25\n    allow_multapses: false\n"), "connections[1]"},
