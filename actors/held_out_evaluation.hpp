@@ -1,7 +1,7 @@
 #pragma once
 // Held-out evaluation of a classification task with learning switched off: the trained weights go
 // into a static copy of the network (freeze_with_weights), which runs fresh samples (N-MNIST: the
-// Test split) through the actor runtime; accuracy and loss as in training (spec §15).
+// Test split) through the actor runtime; accuracy and loss as in training (docs/numerics.md §15).
 #include <cstdint>
 #include <filesystem>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// An input-source actor: turns a data source (here the input relays' spike schedule, spec §5.4) into
+// An input-source actor: turns a data source (here the input relays' spike schedule, docs/numerics.md §5.4) into
 // input spike batches. It has no feeders, so it listens to the supervisor's error broadcast as a clock
 // and runs at most `window` slices ahead of it: bounded memory however slow the network is.
 #include "actors/slice_actor.hpp"

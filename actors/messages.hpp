@@ -1,5 +1,5 @@
 #pragma once
-// Every message that crosses an actor boundary, declared once (ARCHITECTURE.md §5). Inside one process
+// Every message that crosses an actor boundary, declared once (docs/architecture.md §5). Inside one process
 // spike and error batches travel as pointers to immutable batches: one allocation per slice and sender,
 // shared by every receiver, never copied. proto/eligo/messages.proto is their wire form.
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -41,7 +41,7 @@ struct RunSpec {
   std::vector<Step> checkpoint_slices;  // ascending
 };
 
-// One actor's part of a checkpoint (ARCHITECTURE.md §7): its shard's blob (state and last output,
+// One actor's part of a checkpoint (docs/architecture.md §7): its shard's blob (state and last output,
 // runtime/checkpoint/shard_checkpoint.hpp), the actor's own state (the supervisor's partial metrics),
 // and the shard's weights at that slice (for held-out evaluations and the checkpoint's weights file).
 struct ShardCheckpoint {

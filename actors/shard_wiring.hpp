@@ -1,5 +1,5 @@
 #pragma once
-// Who sends to whom (ARCHITECTURE.md §3) and which actor runs which kind of shard, for a network's
+// Who sends to whom (docs/architecture.md §3) and which actor runs which kind of shard, for a network's
 // shards in their built order. Shared by the single-process coordinator and by cluster nodes, which
 // spawn only their own shards and put a remote outlet where a subscriber runs elsewhere.
 #include <caf/actor.hpp>

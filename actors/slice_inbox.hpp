@@ -1,5 +1,5 @@
 #pragma once
-// Conservative slice synchronization (ARCHITECTURE.md §2): an actor may run slice k once it holds the
+// Conservative slice synchronization (docs/architecture.md §2): an actor may run slice k once it holds the
 // slice k−1 spike batch of every actor that feeds it and, where it listens to the supervisor, the
 // error batch of slice k − error_lag. Batches may arrive in any order and up to a few slices early;
 // the inbox keeps them by slice until they are used.

@@ -1,7 +1,7 @@
 #pragma once
 // The supervisor: owns the readouts (their neurons, incoming e-prop synapses, targets and error
 // history, all inside a readout shard), broadcasts the error vector ε of every slice to the recurrent
-// shards (ARCHITECTURE.md §3), records the readout and target signals, and reports the loss (and, for
+// shards (docs/architecture.md §3), records the readout and target signals, and reports the loss (and, for
 // classification, the accuracy) of every iteration to the coordinator, plus one recorded stretch of
 // spikes and signals for plots.
 #include "actors/slice_actor.hpp"
@@ -10,7 +10,7 @@
 
 namespace eligo::actors {
 
-// Which steps form the training iterations whose loss is reported (spec §15).
+// Which steps form the training iterations whose loss is reported (docs/numerics.md §15).
 struct IterationPlan {
   Step first_step = 0;  // first recorded step of iteration 0
   std::int64_t sequence = 0;

@@ -3,7 +3,7 @@
 
 namespace eligo::cli {
 
-// `eligo bench`: builds the standard benchmark network (../shared/bench/BENCHMARK.md), trains it and
+// `eligo bench`: builds the standard benchmark network (docs/benchmark.md), trains it and
 // prints one JSON object of figures.
 void add_bench_command(CLI::App& app, int& exit_code);
 

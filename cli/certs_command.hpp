@@ -1,5 +1,5 @@
 #pragma once
-// `eligo certs ...`: the cluster's certificate authority for mutual TLS between processes (issue 5).
+// `eligo certs ...`: the cluster's certificate authority for mutual TLS between processes.
 // `eligo certs init` creates the CA, `eligo certs issue NAME...` a certificate and key per node
 // (actors/cluster/certificates.hpp).
 #include <CLI/CLI.hpp>

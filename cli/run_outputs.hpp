@@ -1,5 +1,5 @@
 #pragma once
-// What `eligo train` writes into its output directory (ARCHITECTURE.md §9), one writer per file:
+// What `eligo train` writes into its output directory (docs/architecture.md §9), one writer per file:
 //   metrics.jsonl      one JSON object per training iteration (loss, accuracy, spikes, rates, time)
 //   evaluations.jsonl  one JSON object per held-out evaluation (accuracy, loss, samples)
 //   recording/         spikes.tsv and readout.tsv of the run's last sequence, for `eligo plot`

@@ -32,7 +32,7 @@ struct CaseOutcome {
   actors::RunResult run;
 };
 
-// The iterations of a case, as the supervisor reports them (spec §15).
+// The iterations of a case, as the supervisor reports them (docs/numerics.md §15).
 actors::IterationPlan plan_of(const ReferenceCase& c) {
   return {c.loss.first_step, c.loss.sequence, c.loss.group_size, c.loss.n_iter};
 }

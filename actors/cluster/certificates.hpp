@@ -1,5 +1,5 @@
 #pragma once
-// The cluster's certificate authority and node certificates (`eligo certs init|issue`, issue 5). Both
+// The cluster's certificate authority and node certificates (`eligo certs init|issue`). Both
 // planes between processes use mutual TLS under one CA: a peer whose certificate the CA did not sign
 // reaches no actor and no data link.
 //

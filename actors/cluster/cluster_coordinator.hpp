@@ -1,6 +1,6 @@
 #pragma once
 // `eligo train CONFIG --cluster CLUSTER.yaml`: the coordinator's side of a distributed run
-// (ARCHITECTURE.md §6). It reaches every node over the control plane, checks protocol version and
+// (docs/architecture.md §6). It reaches every node over the control plane, checks protocol version and
 // config digest (hello), places the shards by the nodes' thread counts, has every node build its
 // shards and link to the others, starts them, and gathers iterations, checkpoints, the recording and
 // at the end the weights, exactly as the single-process coordinator does. Spike and error batches

@@ -1,5 +1,5 @@
 #pragma once
-// The control-plane messages between a coordinator and its node daemons (ARCHITECTURE.md §6). Every
+// The control-plane messages between a coordinator and its node daemons (docs/architecture.md §6). Every
 // payload is a protobuf message of proto/eligo/cluster.proto carried as std::string, so that CAF needs
 // no type registration and a malformed payload is an error we report, not a crash.
 #include <caf/atom.hpp>

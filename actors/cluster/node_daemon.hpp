@@ -1,5 +1,5 @@
 #pragma once
-// `eligo node --listen HOST:PORT`: a daemon that hosts shards for a remote coordinator (ARCHITECTURE.md
+// `eligo node --listen HOST:PORT`: a daemon that hosts shards for a remote coordinator (docs/architecture.md
 // §6). It publishes one actor on the control port (CAF's middleman, mutual TLS unless --insecure) and
 // serves one session at a time:
 //   hello  — the coordinator's protocol version and config digest are checked; the data port opens;

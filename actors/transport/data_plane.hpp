@@ -1,5 +1,5 @@
 #pragma once
-// The data plane between node processes (ARCHITECTURE.md §5, issue 5): one TCP link per pair of
+// The data plane between node processes (docs/architecture.md §5): one TCP link per pair of
 // nodes, mutual TLS unless the run is insecure, carrying length-prefixed frames (frame_codec.hpp).
 //
 // A link is set up by one side connecting to the other's listener:

@@ -1,5 +1,5 @@
 #pragma once
-// The data plane's wire format (ARCHITECTURE.md §5, issue 5): spike and error batches as
+// The data plane's wire format (docs/architecture.md §5): spike and error batches as
 // length-prefixed protobuf frames (proto/eligo/messages.proto, message Frame), local ids delta-coded
 // within each step (about 2 bytes per spike).
 //

@@ -4,7 +4,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <string>
-#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 misses it (caf-0.17-stack.md §2)
+#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 misses it (its awaitable.hpp uses std::exchange)
 
 namespace eligo::transport {
 namespace {

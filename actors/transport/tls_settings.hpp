@@ -1,5 +1,5 @@
 #pragma once
-// How a data link between two nodes is secured (issue 5): mutual TLS under the cluster's CA
+// How a data link between two nodes is secured: mutual TLS under the cluster's CA
 // (actors/cluster/certificates.hpp) unless the run is explicitly insecure. Any certificate the CA
 // signed is accepted; which node is speaking is said by the link hello (frame_codec.hpp), not by the
 // certificate's name.

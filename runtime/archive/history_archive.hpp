@@ -1,12 +1,13 @@
 #pragma once
-// Archived history of one shard's neurons (spec §8, ARCHITECTURE.md §8).
+// Archived history of one shard's neurons (docs/numerics.md §8, docs/architecture.md §8).
 //
 // Every neuron keeps a ring of the steps [first_step, end_step), the same steps for all neurons of the
 // shard, each step holding its fields (recurrent: ψ, L, fr_reg; readout: ε) side by side. A synapse
 // reads one neuron's interval as one contiguous stream (at(field, j, (slot(t) + m) & mask) for
-// consecutive m), which is what the e-prop update does for each synapse (§9.3). Steps are dropped from the front once
-// no pending e-prop update can read them (the shard decides when, see EpropSynapses::oldest_step_needed): the guarantee
-// of spec §11 at shard granularity. A write to a dropped step is a no-op, as in NEST.
+// consecutive m), which is what the e-prop update does for each synapse (docs/numerics.md §9.3). Steps are dropped from
+// the front once no pending e-prop update can read them (the shard decides when, see
+// EpropSynapses::oldest_step_needed): the guarantee of docs/numerics.md §11 at shard granularity. A write to a dropped
+// step is a no-op, as in NEST.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -51,7 +52,7 @@ class HistoryArchive {
   std::size_t mask() const { return capacity_ - 1; }
   std::size_t slot(Step t) const { return (head_ + static_cast<std::size_t>(t - first_)) & (capacity_ - 1); }
 
-  // Checks that steps [t, t + n) are all archived (spec §9.3: "require H(t) exists").
+  // Checks that steps [t, t + n) are all archived (docs/numerics.md §9.3: "require H(t) exists").
   void require(Step t, Step n) const {
     if (n > 0 && !(contains(t) && contains(t + n - 1))) throw_missing(t, n);
   }
@@ -61,7 +62,7 @@ class HistoryArchive {
   // Drops every step before t.
   void erase_before(Step t);
 
-  // Checkpoints (ARCHITECTURE.md §7): the steps held and their values. The ring's capacity and head are
+  // Checkpoints (docs/architecture.md §7): the steps held and their values. The ring's capacity and head are
   // layout, not state (nothing reads a slot outside [first_step, end_step)), so they are not saved: a
   // restored archive holds the same steps in a ring sized for them and grows again as needed. Loading
   // checks the neuron and field counts against this archive's.

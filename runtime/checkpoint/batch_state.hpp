@@ -1,5 +1,5 @@
 #pragma once
-// Checkpoints of the messages in flight at a slice boundary (ARCHITECTURE.md §7): a shard's output of
+// Checkpoints of the messages in flight at a slice boundary (docs/architecture.md §7): a shard's output of
 // slice S is the input of slice S+1 for its receivers, so a run resumed after slice S needs it back.
 // Each shard's checkpoint carries its own last output (shard_checkpoint.hpp).
 #include "runtime/checkpoint/state_stream.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Checkpoints on disk (ARCHITECTURE.md §7). One directory per checkpoint under RUN/checkpoints/:
+// Checkpoints on disk (docs/architecture.md §7). One directory per checkpoint under RUN/checkpoints/:
 //
 //   iteration-000010/
 //     shard-0000.bin …     each shard's blob (shard_checkpoint.hpp), one per actor

@@ -1,5 +1,5 @@
 #pragma once
-// The checkpoint of one shard as one self-checking blob (ARCHITECTURE.md §7: "every actor writes its
+// The checkpoint of one shard as one self-checking blob (docs/architecture.md §7: "every actor writes its
 // state"). Layout:
 //
 //   "ELIGOSHD" | format version (u32) | payload length (u64) | payload | FNV-1a-64 of the payload (u64)

@@ -1,5 +1,5 @@
 #pragma once
-// What every shard's checkpoint state begins with (ARCHITECTURE.md §7): who the shard is, checked on
+// What every shard's checkpoint state begins with (docs/architecture.md §7): who the shard is, checked on
 // load before anything changes, so that a state loaded into another shard or another partition is
 // refused with a message that says how they differ; and its counters, so that summaries of a resumed
 // run equal those of the uninterrupted one.

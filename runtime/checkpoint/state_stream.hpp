@@ -1,5 +1,5 @@
 #pragma once
-// The byte format of checkpoints (ARCHITECTURE.md §7): StateWriter appends a shard's state to a byte
+// The byte format of checkpoints (docs/architecture.md §7): StateWriter appends a shard's state to a byte
 // string, StateReader reads it back. Integers are fixed-width little-endian, doubles their raw IEEE bits
 // (so a restored value is the saved value to the last bit), vectors and strings carry their length in
 // front, and named section tags mark where each part of the state begins.

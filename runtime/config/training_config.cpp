@@ -361,7 +361,7 @@ struct Param {
 constexpr bool kMayBeInfinite = true;
 constexpr bool kFinite = false;
 
-// NEST's names (spec §13). The ranges are checked afterwards, in validate_*.
+// NEST's names (docs/numerics.md §13). The ranges are checked afterwards, in validate_*.
 const Param<RecurrentParams> kRecurrentParams[] = {
     {"C_m", &RecurrentParams::C_m},
     {"E_L", &RecurrentParams::E_L},
@@ -546,7 +546,7 @@ std::vector<PopulationRef> read_populations(const Reporter& r, const pb::Trainin
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Stage 3b: optimizer (spec §10). Absent fields keep NEST's defaults (OptimizerParams).
+// Stage 3b: optimizer (docs/numerics.md §10). Absent fields keep NEST's defaults (OptimizerParams).
 
 OptimizerParams read_optimizer(const Reporter& r, const pb::TrainingConfig& c) {
   OptimizerParams p;
@@ -651,7 +651,7 @@ WeightDistribution read_weight(const Reporter& r, const pb::Weight& w, const std
   WeightDistribution d;
   d.kind = w.distribution().empty() ? WeightKind::constant
                                     : choose(r, member(path, "distribution"), w.distribution(), kWeightKinds);
-  d.value = 1.0;  // NEST's default weight of eprop_synapse and eprop_learning_signal_connection (spec §13)
+  d.value = 1.0;  // NEST's default weight of eprop_synapse and eprop_learning_signal_connection (docs/numerics.md §13)
   const struct {
     std::string_view name;
     bool present;

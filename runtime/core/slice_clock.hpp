@@ -1,5 +1,5 @@
 #pragma once
-// Slices (ARCHITECTURE.md §2): actors advance and exchange messages once per slice of d_min steps,
+// Slices (docs/architecture.md §2): actors advance and exchange messages once per slice of d_min steps,
 // where d_min is the smallest delay in the network. Slice k covers steps [k·d, (k+1)·d), cut short at
 // the end of the run.
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-// The messages a shard consumes and produces each slice (ARCHITECTURE.md §5). Inside one process they
+// The messages a shard consumes and produces each slice (docs/architecture.md §5). Inside one process they
 // are plain structs shared immutably between actors; proto/eligo/messages.proto is their wire form.
 #include <cstdint>
 #include <vector>
@@ -11,7 +11,7 @@ namespace eligo {
 enum class EventKind : std::uint8_t { spike = 0, flush = 1 };
 
 // One event of one neuron. `multiplicity` > 1 only for input relays that received several spikes in
-// one step (spec §5.4).
+// one step (docs/numerics.md §5.4).
 struct SpikeEvent {
   std::uint32_t step_offset = 0;  // step within the slice
   std::uint32_t local_index = 0;  // index within the sending shard
@@ -30,7 +30,7 @@ struct SpikeBatch {
   bool operator==(const SpikeBatch&) const = default;
 };
 
-// The readout errors of one slice: eps[step_offset * n_readouts + k] = ε_k (spec §5.3, §7).
+// The readout errors of one slice: eps[step_offset * n_readouts + k] = ε_k (docs/numerics.md §5.3, §7).
 struct ErrorBatch {
   Step slice = 0;
   Step first_step = 0;

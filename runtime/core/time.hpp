@@ -1,5 +1,5 @@
 #pragma once
-// Time on the global step grid (ARCHITECTURE.md §2, spec §1). Inside the engine every time is an
+// Time on the global step grid (docs/architecture.md §2, docs/numerics.md §1). Inside the engine every time is an
 // integer step; milliseconds appear only at the edges (configs, case files) and are converted here.
 #include <cmath>
 #include <cstdint>

@@ -4,7 +4,7 @@
 namespace eligo {
 
 // One plastic synapse's weight with the identity that orders it canonically for the weights digest
-// (ARCHITECTURE.md §4): by source global id, then target global id, then connection order.
+// (docs/architecture.md §4): by source global id, then target global id, then connection order.
 struct WeightRecord {
   std::uint64_t source_gid;
   std::uint64_t target_gid;

@@ -1,4 +1,4 @@
-// Loader for NEST reference case files (tests/data/nest/README.md, "Loader checklist" §6).
+// Loader for NEST reference case files (tests/data/nest/README.md, "Loader checklist", section 6).
 //
 // The file is parsed with nlohmann::json (its number parser rounds correctly, so every double in the
 // file arrives bit for bit) and then decoded field by field. Every problem becomes a CaseFileError that
@@ -323,11 +323,11 @@ void read_populations(const CaseReader& rd, const Field& root, double h, Network
   const Field out_params = rd.at(out, "params");
   read_doubles(rd, out_params, net.out, kReadoutDoubles);
   validate(rd, check_readout(net.out, h), out_params.ptr);
-  // The input parrots keep their defaults (flush interval +inf, eprop.md §9): the format has no dict for them.
+  // The input parrots keep their defaults (flush interval +inf, docs/numerics.md §9): the format has no dict for them.
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Optimizer (eprop.md §10): absent keys keep NEST's defaults.
+// Optimizer (docs/numerics.md §10): absent keys keep NEST's defaults.
 
 OptimizerParams read_optimizer(const CaseReader& rd, const Field& root) {
   const Field opt = rd.at(root, "optimizer");
@@ -353,14 +353,14 @@ OptimizerParams read_optimizer(const CaseReader& rd, const Field& root) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Connection blocks (README §4.2): dense all_to_all matrices or sparse lists.
+// Connection blocks (tests/data/nest/README.md §4.2): dense all_to_all matrices or sparse lists.
 
 struct Population {
   std::string_view name;
   std::uint32_t size;
 };
 
-// Weights of plastic synapses must lie in [Wmin, Wmax] (eprop.md §9.1); feedback weights are unbounded.
+// Weights of plastic synapses must lie in [Wmin, Wmax] (docs/numerics.md §9.1); feedback weights are unbounded.
 struct WeightRange {
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
@@ -438,7 +438,7 @@ void read_connections(const CaseReader& rd, const Field& root, double h, Network
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Stimulus (README §4.6).
+// Stimulus (tests/data/nest/README.md §4.6).
 
 void read_input_spikes(const CaseReader& rd, const Field& root, double h, NetworkDescription& net) {
   const Field times = rd.at(root, "input_spike_times_ms");
@@ -491,7 +491,7 @@ void read_extra_generators(const CaseReader& rd, const Field& root, double h, Ne
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Targets and learning window (README §4.7): step_rate_generator signals.
+// Targets and learning window (tests/data/nest/README.md §4.7): step_rate_generator signals.
 
 // Amplitude times must be strictly increasing on the step grid (a step_rate_generator refuses anything
 // else), and there must be one value per time.
@@ -539,7 +539,7 @@ void read_targets(const CaseReader& rd, const Field& root, double h, NetworkDesc
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Timing and loss (README §3, §5).
+// Timing and loss (tests/data/nest/README.md §3, §5).
 
 // n_iter / group_size: from timing_steps (v2), else from loss (v1); when both are given they must agree.
 std::int64_t read_timing_count(const CaseReader& rd, const Field& timing, const Field& loss, std::string_view key,

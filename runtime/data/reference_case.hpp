@@ -10,7 +10,7 @@
 
 namespace eligo {
 
-// Where the loss is read from the readout samples (spec §15).
+// Where the loss is read from the readout samples (docs/numerics.md §15).
 struct LossWindow {
   Step first_step = 0;  // recorded_steps_first_last[0]
   Step last_step = 0;   // recorded_steps_first_last[1], inclusive

@@ -1,6 +1,6 @@
 #pragma once
 // Lays out a classification task: labelled samples presented one after another, each `sequence` steps
-// long, as NEST's classification examples do (spec §15):
+// long, as NEST's classification examples do (docs/numerics.md §15):
 //
 //   step 1 + s·S + r    input i receives the spikes of sample s at relative step r (0 ≤ r < S)
 //   step 2 + s·S        every readout's target becomes target_value on the label's readout, 0 elsewhere;

@@ -1,5 +1,5 @@
 // The pattern-generation task of NEST's sine-wave example (eprop_supervised_regression_sine-waves.py)
-// and of the standard benchmark (../shared/bench/BENCHMARK.md), with the timing of the NEST reference
+// and of the standard benchmark (docs/benchmark.md), with the timing of the NEST reference
 // cases (tests/data/nest/README.md §3):
 //
 //   step 0            nothing (generators deliver from step 1 on)

@@ -1,6 +1,6 @@
 #pragma once
 // The pattern-generation task of NEST's sine-wave example and of the standard benchmark
-// (../shared/bench/BENCHMARK.md): a frozen Bernoulli input raster repeated every iteration, a
+// (docs/benchmark.md): a frozen Bernoulli input raster repeated every iteration, a
 // sum-of-sines target per readout, a learning window open from step total_offset on, and (optionally)
 // one forced spike into every input and recurrent neuron after the task, which applies the last
 // pending weight updates as NEST's example does.

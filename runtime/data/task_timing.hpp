@@ -1,7 +1,7 @@
 #pragma once
 // What every task shares: the timing of NEST's examples (generators deliver from step 1, the readouts
 // see the task from step 2, three extra steps at the end), how long the run is, which steps its loss
-// and accuracy read (spec §15), and the final-update spike.
+// and accuracy read (docs/numerics.md §15), and the final-update spike.
 #include <cstdint>
 
 #include "runtime/core/time.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Accuracy as NEST's classification examples evaluate it (spec §15): for each sequence, the predicted
+// Accuracy as NEST's classification examples evaluate it (docs/numerics.md §15): for each sequence, the predicted
 // class is the readout with the largest mean signal over the sequence's last `window` steps, the true
 // class the one with the largest mean target there (numpy's argmax: the first of equal maxima).
 #include <cstddef>

@@ -1,5 +1,5 @@
 #pragma once
-// The loss as NEST's test_eprop_regression and its examples compute it (spec §15):
+// The loss as NEST's test_eprop_regression and its examples compute it (docs/numerics.md §15):
 //
 //   loss[i] = 0.5 · mean_{k, g} Σ_{m < sequence} (y − y*)²
 //

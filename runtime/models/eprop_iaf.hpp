@@ -1,5 +1,5 @@
 #pragma once
-// eprop_iaf: leaky integrate-and-fire, delta synapses, reset by subtraction (spec §3).
+// eprop_iaf: leaky integrate-and-fire, delta synapses, reset by subtraction (docs/numerics.md §3).
 //
 //   r ← r − 1 if r > 0
 //   v ← P_i·i_in + x_t + P_v·v ;  v ← max(v, V_min)
@@ -16,7 +16,7 @@ namespace eligo {
 // The membrane part shared with the adaptive variant: refractory countdown and integration.
 inline double iaf_integrate(std::size_t j, double x, const RecurrentConstants& c, RecurrentState& s) {
   if (s.r[j] > 0) --s.r[j];
-  const double v = c.P_i * s.i_in[j] + x + c.P_v * s.v[j];  // exactly this operand order (spec §14.8)
+  const double v = c.P_i * s.i_in[j] + x + c.P_v * s.v[j];  // exactly this operand order (docs/numerics.md §14.8)
   return std::max(v, c.V_min);
 }
 

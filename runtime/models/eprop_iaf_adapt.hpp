@@ -1,5 +1,5 @@
 #pragma once
-// eprop_iaf_adapt: eprop_iaf with an adaptive threshold (spec §4).
+// eprop_iaf_adapt: eprop_iaf with an adaptive threshold (docs/numerics.md §4).
 //
 //   r ← r − 1 if r > 0
 //   v ← P_i·i_in + x_t + P_v·v ;  v ← max(v, V_min)

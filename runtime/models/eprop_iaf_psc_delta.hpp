@@ -1,5 +1,5 @@
 #pragma once
-// eprop_iaf_psc_delta: reset to V_reset, absolute refractoriness with a clamped membrane (spec §5.1).
+// eprop_iaf_psc_delta: reset to V_reset, absolute refractoriness with a clamped membrane (docs/numerics.md §5.1).
 //
 //   if r = 0:  v ← P_i·(i_in + I_e) + P_v·v + x_t        (I_e enters here, not in i_in)
 //              v ← v + refr_buf, refr_buf ← 0 if refractory_input and refr_buf ≠ 0

@@ -1,10 +1,10 @@
 #pragma once
-// eprop_iaf_psc_delta_adapt: eprop_iaf_psc_delta with an adaptive threshold (spec §5.2).
+// eprop_iaf_psc_delta_adapt: eprop_iaf_psc_delta with an adaptive threshold (docs/numerics.md §5.2).
 //
 //   as eprop_iaf_psc_delta, and in the non-refractory branch after the clamp:
 //       a ← P_a·a + z(t−1) ;  V_th_adapt ← V_th + β·a
 //   ψ and the spike test use V_th_adapt (stale while refractory). z is cleared every step, so with
-//   n_ref ≥ 1 a spike never enters a (the next step is refractory); spec §5.2 checks this against NEST.
+//   n_ref ≥ 1 a spike never enters a (the next step is refractory); docs/numerics.md §5.2 checks this against NEST.
 #include <cstddef>
 
 #include "runtime/models/eprop_iaf_psc_delta.hpp"

@@ -1,10 +1,10 @@
 #pragma once
-// eprop_readout: leaky integrator with a mean-squared-error signal (spec §5.3).
+// eprop_readout: leaky integrator with a mean-squared-error signal (docs/numerics.md §5.3).
 //
 //   v ← P_i·i_in + x_t + P_v·v ;  v ← max(v, V_min)
 //   y ← v + E_L ;  ε ← (y − target)·lw
 //   i_in ← I_t + I_e
-// target and lw are the last rate values received (phase A, spec §5.5).
+// target and lw are the last rate values received (phase A, docs/numerics.md §5.5).
 #include <algorithm>
 #include <cstddef>
 #include <vector>

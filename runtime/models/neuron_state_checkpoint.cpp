@@ -1,4 +1,4 @@
-// Checkpoints of the neuron state arrays (RecurrentState, ReadoutState; ARCHITECTURE.md §7). Each array
+// Checkpoints of the neuron state arrays (RecurrentState, ReadoutState; docs/architecture.md §7). Each array
 // must have the size this shard's build gave it; nothing changes until all of them are read.
 #include "runtime/checkpoint/state_stream.hpp"
 #include "runtime/models/eprop_readout.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The constants a recurrent population computes once before a run (spec §3–§5, §12, §13), with every
+// The constants a recurrent population computes once before a run (docs/numerics.md §3–§5, §12, §13), with every
 // voltage relative to E_L and every time in steps.
 #include <cstdint>
 
@@ -12,7 +12,7 @@ namespace eligo {
 struct RecurrentConstants {
   RecurrentModel model = RecurrentModel::eprop_iaf;
   double h = 1.0;       // resolution, ms
-  double tau_m = 10.0;  // ms (refractory-input decay, §5.1)
+  double tau_m = 10.0;  // ms (refractory-input decay, docs/numerics.md §5.1)
   double P_v = 0.0;     // exp(−h/τ_m)
   double P_i = 0.0;     // (τ_m/C_m)(1 − P_v)
   double P_a = 0.0;     // exp(−h/τ_a), adaptive models
@@ -28,10 +28,10 @@ struct RecurrentConstants {
   double kappa = 0.97;
   double kappa_reg = 0.97;
   double c_reg = 0.0;
-  double f_target_per_ms = 0.01;  // f_target / 1000 (spec §3: the unit subtlety is kept literally)
+  double f_target_per_ms = 0.01;  // f_target / 1000 (docs/numerics.md §3: the unit subtlety is kept literally)
   SurrogateGradient surrogate;
-  Step cutoff = kInfiniteSteps;          // eprop_isi_trace_cutoff in steps (§9.3)
-  Step flush_interval = kInfiniteSteps;  // flush_event_send_interval in steps (§9.5)
+  Step cutoff = kInfiniteSteps;          // eprop_isi_trace_cutoff in steps (docs/numerics.md §9.3)
+  Step flush_interval = kInfiniteSteps;  // flush_event_send_interval in steps (docs/numerics.md §9.5)
 
   bool adaptive() const {
     return model == RecurrentModel::eprop_iaf_adapt || model == RecurrentModel::eprop_iaf_psc_delta_adapt;
@@ -39,7 +39,7 @@ struct RecurrentConstants {
   static RecurrentConstants from(RecurrentModel model, const RecurrentParams& p, double resolution_ms);
 };
 
-// Constants of an eprop_readout population (spec §5.3).
+// Constants of an eprop_readout population (docs/numerics.md §5.3).
 struct ReadoutConstants {
   double P_v = 0.0;
   double P_i = 0.0;

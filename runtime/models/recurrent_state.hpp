@@ -1,5 +1,5 @@
 #pragma once
-// State of a range of recurrent neurons, structure of arrays (ARCHITECTURE.md §8). Every voltage is
+// State of a range of recurrent neurons, structure of arrays (docs/architecture.md §8). Every voltage is
 // relative to E_L.
 #include <cstddef>
 #include <cstdint>
@@ -21,8 +21,8 @@ struct RecurrentState {
   std::vector<double> a;           // adaptation (adaptive models)
   std::vector<double> v_th_adapt;  // adaptive threshold (adaptive models)
   std::vector<double> refr_buf;    // input buffered while refractory (psc_delta, refractory_input)
-  std::vector<double> f_ema;       // firing-rate average, spikes/ms (spec §12)
-  std::vector<Step> last_event;    // step of the last spike or flush (spec §9.5)
+  std::vector<double> f_ema;       // firing-rate average, spikes/ms (docs/numerics.md §12)
+  std::vector<Step> last_event;    // step of the last spike or flush (docs/numerics.md §9.5)
 
   RecurrentState() = default;
   RecurrentState(std::size_t n, const RecurrentConstants& c)

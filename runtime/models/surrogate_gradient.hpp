@@ -1,5 +1,5 @@
 #pragma once
-// Surrogate gradients ψ = SG(r, v, v_th), spec §6. The NEST code, not its user documentation, is
+// Surrogate gradients ψ = SG(r, v, v_th), docs/numerics.md §6. The NEST code, not its user documentation, is
 // normative: no normalisation by v_th, and std::pow where NEST uses it (x*x may differ in the last bit).
 #include <algorithm>
 #include <cmath>

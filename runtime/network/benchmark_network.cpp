@@ -6,7 +6,7 @@
 namespace eligo {
 namespace {
 
-// N(0,1)/sqrt(fan-in) × scale (BENCHMARK.md, "Connectivity").
+// N(0,1)/sqrt(fan-in) × scale (docs/benchmark.md, "Connectivity").
 GeneratedConnections normal_block(ConnectionRule rule, std::uint64_t stream, double scale) {
   GeneratedConnections g;
   g.rule = rule;

@@ -1,5 +1,5 @@
 #pragma once
-// The standard e-prop benchmark network of ../shared/bench/BENCHMARK.md, built for any size N.
+// The standard e-prop benchmark network of docs/benchmark.md, built for any size N.
 #include <cstdint>
 
 #include "runtime/data/sine_wave_task.hpp"
@@ -15,7 +15,7 @@ struct BenchmarkParams {
   std::int64_t sequence = 1000;
   std::uint64_t seed = 1;
   OptimizerType optimizer = OptimizerType::gradient_descent;
-  // false: "plasticity off" of BENCHMARK.md: static synapses, no learning signal, and recurrent neurons
+  // false: "plasticity off" of docs/benchmark.md: static synapses, no learning signal, and recurrent neurons
   // that reset to 0 (eprop_iaf_psc_delta dynamics with V_reset = E_L) instead of subtracting V_th.
   bool plastic = true;
 };

@@ -81,7 +81,7 @@ void generate_incoming(const GeneratedConnections& rule, std::uint64_t seed, std
         std::uint32_t i;
         do {
           i = rng.below(pool);
-          if (skip_self && i >= target) ++i;  // draw from the other neurons (BENCHMARK.md)
+          if (skip_self && i >= target) ++i;  // draw from the other neurons (docs/benchmark.md)
         } while (!rule.allow_multapses && taken[i]);
         if (!rule.allow_multapses) taken[i] = true;
         add(i, draw_weight(rule.weight, rng, rule.indegree));

@@ -1,7 +1,7 @@
 #pragma once
 // Connections generated from a rule instead of listed one by one (native configs, the benchmark).
 //
-// Construction is a pure function of (seed, block, target neuron) (ARCHITECTURE.md §4): the incoming
+// Construction is a pure function of (seed, block, target neuron) (docs/architecture.md §4): the incoming
 // connections of target j are drawn from a random stream keyed by those three numbers alone, so any
 // shard can build its own synapses without the others' random numbers, and the network is the same
 // whatever the partitioning.

@@ -1,5 +1,5 @@
 #pragma once
-// A shard of input relays, which behave like NEST's parrot neurons (spec §5.4): n spikes received for
+// A shard of input relays, which behave like NEST's parrot neurons (docs/numerics.md §5.4): n spikes received for
 // step t leave as one event with multiplicity n (stamp t+1); a silent relay may send flush events.
 #include <cstdint>
 #include <vector>

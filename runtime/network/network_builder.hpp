@@ -1,6 +1,6 @@
 #pragma once
 // Compiles a NetworkDescription into shards. Each shard picks, from the description alone, the
-// synapses that end on its own neurons (ARCHITECTURE.md §3: a synapse lives with its target), so
+// synapses that end on its own neurons (docs/architecture.md §3: a synapse lives with its target), so
 // shards can be built independently and in any number.
 #include <cstdint>
 #include <memory>
@@ -22,7 +22,7 @@ struct PartitionOptions {
   std::vector<bool> build_only;
 };
 
-// Global ids: inputs, then recurrent neurons, then readouts (NEST's node order, spec §14.9).
+// Global ids: inputs, then recurrent neurons, then readouts (NEST's node order, docs/numerics.md §14.9).
 struct GlobalIds {
   std::uint64_t n_in = 0, n_rec = 0, n_out = 0;
   std::uint64_t input(std::uint64_t i) const { return i; }

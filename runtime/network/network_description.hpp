@@ -22,7 +22,7 @@ enum class OptimizerType { gradient_descent, adam };
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Parameters of the recurrent models, NEST names and units, NEST defaults (spec §13).
+// Parameters of the recurrent models, NEST names and units, NEST defaults (docs/numerics.md §13).
 struct RecurrentParams {
   double C_m = 250.0;   // pF
   double E_L = -70.0;   // mV
@@ -61,12 +61,12 @@ struct ReadoutParams {
   double eprop_isi_trace_cutoff = kInf;
 };
 
-// Input relays behave like NEST's parrot neurons (spec §5.4).
+// Input relays behave like NEST's parrot neurons (docs/numerics.md §5.4).
 struct InputParams {
   double flush_event_send_interval = kInf;
 };
 
-// The `optimizer` dict of eprop_synapse (spec §10).
+// The `optimizer` dict of eprop_synapse (docs/numerics.md §10).
 struct OptimizerParams {
   OptimizerType type = OptimizerType::gradient_descent;
   std::int64_t batch_size = 1;
@@ -87,7 +87,7 @@ struct ConnectionList {
   std::size_t size() const { return source.size(); }
 };
 
-// A piecewise-constant signal of a step_rate_generator: value[i] holds from step time[i] on (spec §5.5).
+// A piecewise-constant signal of a step_rate_generator: value[i] holds from step time[i] on (docs/numerics.md §5.5).
 struct StepSignal {
   std::vector<Step> time;
   std::vector<double> value;
@@ -119,7 +119,7 @@ struct NetworkDescription {
   bool plastic = true;
   // Per block: false makes that block's synapses static (fixed weights, no e-prop update).
   bool in_rec_plastic = true, rec_rec_plastic = true, rec_out_plastic = true;
-  // Delays of the four blocks, in steps (≥ 1). NEST's e-prop accepts only one step (spec §1); longer
+  // Delays of the four blocks, in steps (≥ 1). NEST's e-prop accepts only one step (docs/numerics.md §1); longer
   // delays are an eligo extension: the spike reaches its targets D steps after it was emitted, the
   // e-prop rule still stamps it emission + 1, and the feedback delay may not exceed the spike delays
   // into the recurrent population (so the learning signals a spike reads are final when it arrives).

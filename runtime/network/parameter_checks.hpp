@@ -1,5 +1,5 @@
 #pragma once
-// The parameter checks NEST's set_status makes (spec §13), shared by every loader (NEST case files,
+// The parameter checks NEST's set_status makes (docs/numerics.md §13), shared by every loader (NEST case files,
 // native configs), so that a network NEST would refuse is refused here too, with the same words.
 #include <optional>
 #include <string>

@@ -58,7 +58,7 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
   const std::size_t n = state_.size();
   std::fill(input_.begin(), input_.end(), 0.0);
   if (t > 0) {
-    // Phase A: rate signals emitted in step t−1 (spec §5.5); nothing is delivered in step 0.
+    // Phase A: rate signals emitted in step t−1 (docs/numerics.md §5.5); nothing is delivered in step 0.
     const double lw = window_cursor_.at(t);
     for (std::size_t k = 0; k < n; ++k) {
       state_.target[k] = target_cursors_[k].at(t);

@@ -49,7 +49,7 @@ class ReadoutShard final : public Shard {
   const ReadoutState& state() const { return state_; }
 
  private:
-  // The value of a step_rate_generator signal that reaches the readout in step t (§5.5): the latest
+  // The value of a step_rate_generator signal that reaches the readout in step t (docs/numerics.md §5.5): the latest
   // amplitude whose time is ≤ t. Steps only move forward, so a cursor suffices.
   struct SignalCursor {
     const StepSignal* signal = nullptr;

@@ -18,8 +18,8 @@ namespace {
 // How often (in steps) the shard looks for history rows to drop. Dropping later only keeps more.
 constexpr Step kEraseEvery = 16;
 
-// Phase C for all neurons of the shard with one model: update, emit spike or flush (§9.5), archive
-// ψ and the firing-rate regularization term (§3 step 7, §12). The model is chosen once per shard.
+// Phase C for all neurons of the shard with one model: update, emit spike or flush (docs/numerics.md §9.5), archive
+// ψ and the firing-rate regularization term (docs/numerics.md §3 step 7 and §12). The model is chosen once per shard.
 template <class Model, bool kArchive>
 void update_neurons(Step t, std::uint32_t step_offset, const double* x, const RecurrentConstants& c, RecurrentState& s,
                     HistoryArchive& history, SpikeBatch& out) {
@@ -97,7 +97,7 @@ void RecurrentShard::finalize() {
 }
 
 void RecurrentShard::write_learning_signals(const PendingErrors& errors) {
-  // spec §7: the error of readout step t' lands in history step t'−1, readouts in ascending order.
+  // docs/numerics.md §7: the error of readout step t' lands in history step t'−1, readouts in ascending order.
   const Step t = errors.step - 1;
   if (!history_.contains(t)) return;  // not yet recorded (t < 0) or dropped: no pending update reads it
   const std::size_t slot = history_.slot(t);

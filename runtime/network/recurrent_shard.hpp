@@ -16,8 +16,8 @@
 namespace eligo {
 
 // bounded: integrate elapsed cutoff windows early and drop history steps no pending update can read
-// (spec §11 guarantee). keep_all: never drop, integrate every interval at the next event, literally as
-// spec §9 says (a reference for tests: it must give identical weights).
+// (docs/numerics.md §11 guarantee). keep_all: never drop, integrate every interval at the next event, literally as
+// docs/numerics.md §9 says (a reference for tests: it must give identical weights).
 enum class HistoryPolicy { bounded, keep_all };
 
 struct RecurrentShardConfig {
@@ -47,7 +47,7 @@ class RecurrentShard final : public Shard {
   void add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight);
   void add_feedback(std::uint32_t readout, std::uint32_t local_target, double weight);
   // A static input of `weight` into neuron local_target in step `step` (an extra spike generator,
-  // spec §5.5: it enters the input sum before the spikes of phase B). Order of calls is kept.
+  // docs/numerics.md §5.5: it enters the input sum before the spikes of phase B). Order of calls is kept.
   void add_forced_input(Step step, std::uint32_t local_target, double weight);
   void finalize();
 
@@ -92,7 +92,7 @@ class RecurrentShard final : public Shard {
   RecurrentState state_;
   HistoryArchive history_;
   EpropSynapses synapses_;
-  std::vector<Feedback> feedback_;   // sorted by readout, connection order within a readout (§7)
+  std::vector<Feedback> feedback_;   // sorted by readout, connection order within a readout (docs/numerics.md §7)
   std::vector<ForcedInput> forced_;  // sorted by step, call order within a step
   std::size_t forced_cursor_ = 0;
   std::vector<double> input_;  // x_t: summed spike input of the current step

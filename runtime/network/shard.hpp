@@ -1,15 +1,15 @@
 #pragma once
-// The engine's unit of work (ARCHITECTURE.md §1, "the seam"): a shard owns a contiguous range of one
+// The engine's unit of work (docs/architecture.md §1, "the seam"): a shard owns a contiguous range of one
 // population's neurons, their incoming synapses and their history, and advances one slice per call:
 //
 //     outbound = shard.advance(slice k, inbound spike batches of slice k−1, error batch of slice k−1)
 //
-// A slice is d_min steps (SliceClock); NEST-exact e-prop has d_min = 1 (spec §1), and longer delays only
+// A slice is d_min steps (SliceClock); NEST-exact e-prop has d_min = 1 (docs/numerics.md §1), and longer delays only
 // make slices longer. An event emitted in step e reaches its targets in step e + D (D: the delay of its
 // connection block, D ≥ d_min, so always in a later slice). Inbound spike batches may come in any order;
-// the shard applies the events of each step in the canonical order (ascending sender global id, §14.9).
-// Tests and `eligo verify` wire shards by hand (SequentialDriver); the actors of actors/ drive the same
-// shards concurrently.
+// the shard applies the events of each step in the canonical order (ascending sender global id, docs/numerics.md
+// §14.9). Tests and `eligo verify` wire shards by hand (SequentialDriver); the actors of actors/ drive the same shards
+// concurrently.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -37,7 +37,7 @@ struct SliceInput {
 struct SliceOutput {
   SpikeBatch spikes;
   ErrorBatch errors;  // readout shards only
-  // Readout shards: per step of the slice (step-major), y·lw and y*·lw of every readout (§15).
+  // Readout shards: per step of the slice (step-major), y·lw and y*·lw of every readout (docs/numerics.md §15).
   std::vector<double> readout_signal;
   std::vector<double> target_signal;
 };
@@ -61,7 +61,7 @@ class Shard {
   // Appends this shard's plastic weights, each source's synapses in connection order.
   virtual void append_weights(std::vector<WeightRecord>& out) const = 0;
 
-  // Checkpoints (ARCHITECTURE.md §7). Between two advance() calls, save_state writes everything a run
+  // Checkpoints (docs/architecture.md §7). Between two advance() calls, save_state writes everything a run
   // changes; load_state restores it into a shard built from the same network description and partition,
   // which then continues with the next slice exactly as the saved one would have. load_state first checks
   // that the state is this shard's (role, id, placement, synapses) and throws StateError otherwise, or

@@ -1,5 +1,5 @@
 #pragma once
-// The weights digest (ARCHITECTURE.md §4): SHA-256 over every plastic weight in canonical order
+// The weights digest (docs/architecture.md §4): SHA-256 over every plastic weight in canonical order
 // (source global id, target global id, connection order), as little-endian doubles. Equal digests
 // mean equal networks, however the network was partitioned.
 #include <string>

@@ -20,7 +20,7 @@ bool WeightOptimizer::plan(Step idx, std::int64_t call, OptimizerClock& clock, O
   trigger.call = call;
   trigger.eta = clock.eta_current;
   if (params_.type == OptimizerType::adam) {
-    // NEST's catch-up: one Adam iteration per step counter value from k to K − 1 (spec §10).
+    // NEST's catch-up: one Adam iteration per step counter value from k to K − 1 (docs/numerics.md §10).
     trigger.alpha_begin = static_cast<std::uint32_t>(schedule.alphas.size());
     for (std::int64_t k = clock.k; k < target_k; ++k) {
       clock.beta1_power *= params_.beta_1;

@@ -1,7 +1,7 @@
 #pragma once
-// The weight optimizer of eprop_synapse (spec §10), for the synapses of one source in one shard.
+// The weight optimizer of eprop_synapse (docs/numerics.md §10), for the synapses of one source in one shard.
 //
-// Those synapses see the same sequence of optimizer calls (spec §14.10), so everything that does not
+// Those synapses see the same sequence of optimizer calls (docs/numerics.md §14.10), so everything that does not
 // depend on a synapse's own numbers (the step counter k, η_cur, n_opt, Adam's β powers and step sizes
 // α) is computed once per source: plan() advances that shared OptimizerClock and records, for a call
 // that performs an optimization step, a trigger in an OptimizerSchedule. apply() then does the rest of
@@ -79,10 +79,10 @@ class WeightOptimizer {
         cum = 0.0;
       }
     }
-    w = std::min(std::max(w, params_.Wmin), params_.Wmax);  // spec §10: clamp once, after STEP
+    w = std::min(std::max(w, params_.Wmin), params_.Wmax);  // docs/numerics.md §10: clamp once, after STEP
   }
 
-  // OPT(idx, g, w) of spec §10 applied to n synapses at once.
+  // OPT(idx, g, w) of docs/numerics.md §10 applied to n synapses at once.
   void optimize(Step idx, OptimizerClock& clock, const double* g, double* w, SynapseMoments moments,
                 std::size_t n) const;
 
@@ -90,7 +90,7 @@ class WeightOptimizer {
   OptimizerParams params_;
   double batch_;
   // NEST counts how often eta was set to a value other than its default; the first such value is used
-  // for a synapse's first optimization (spec §10, "eta bookkeeping"). Setting eta once, as every
+  // for a synapse's first optimization (docs/numerics.md §10, "eta bookkeeping"). Setting eta once, as every
   // config does, makes both equal to eta.
   bool eta_changed_;
   double eta_first_change_;

@@ -25,7 +25,7 @@ void EpropSynapses::finalize() {
   const std::size_t n = pending_source_.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  // Stable: a source's synapses keep their connection order (multapse summation order, spec §4.2).
+  // Stable: a source's synapses keep their connection order (multapse summation order, docs/numerics.md §4.2).
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return pending_source_[a] < pending_source_[b]; });
   target_.resize(n);
@@ -85,7 +85,7 @@ SynapseRun EpropSynapses::run(std::size_t r) {
 Step EpropSynapses::oldest_step_needed(Step cutoff, Step none) const {
   Step oldest = none;
   for (const SourceBookkeeping& b : book_) {
-    if (b.t_prev == 0) continue;  // the first event computes nothing (§9.3)
+    if (b.t_prev == 0) continue;  // the first event computes nothing (docs/numerics.md §9.3)
     // After a spike the next interval may read `cutoff` steps; after a flush only what is left of it.
     const Step left = b.prev_flush ? b.rem : cutoff;
     if (left > 0) oldest = std::min(oldest, b.t_prev - 1);

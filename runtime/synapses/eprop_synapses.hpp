@@ -1,8 +1,8 @@
 #pragma once
 // The e-prop synapses of one shard, grouped by source (CSR), with the exact event-driven procedure of
-// spec §9.2–§9.4.
+// docs/numerics.md §9.2–§9.4.
 //
-// Every synapse from one source into one shard sees the same event sequence (spec §14.10), so the
+// Every synapse from one source into one shard sees the same event sequence (docs/numerics.md §14.10), so the
 // event bookkeeping (t_prev, zpb, z̄, rem, decay, optimizer clock) is stored once per source
 // (SourceBookkeeping). Only w, ē, ē_reg, ε_a, g and the optimizer moments are per synapse.
 // compute_gradient first does the shared part once per event, then runs each synapse's whole interval
@@ -29,7 +29,7 @@ class StateWriter;
 struct SourceBookkeeping {
   Step t_prev = 0;  // stamp of the previous event; 0 = none yet
   bool prev_flush = false;
-  double zpb = 0.0;    // spike carried into the first step of the next interval (§9.3)
+  double zpb = 0.0;    // spike carried into the first step of the next interval (docs/numerics.md §9.3)
   double z_bar = 0.0;  // presynaptic trace (shared: one target population, one τ_m)
   Step rem = 0;        // steps left until the cutoff
   Step decay = 0;      // decay steps pending since the last spike
@@ -78,7 +78,7 @@ class EpropSynapses {
   std::span<const double> weights(std::size_t r) const { return {w_.data() + offset_[r], offset_[r + 1] - offset_[r]}; }
   const SourceBookkeeping& bookkeeping(std::size_t r) const { return book_[r]; }
 
-  // SEND of spec §9.2 for an event with stamp s from the source of run r. The caller transmits the
+  // SEND of docs/numerics.md §9.2 for an event with stamp s from the source of run r. The caller transmits the
   // (updated) weights of a spike afterwards.
   template <class Target>
   void send(std::size_t r, Step s, bool is_flush, const Target& target);
@@ -86,7 +86,7 @@ class EpropSynapses {
   // Integrates, ahead of the source's next event, every interval whose cutoff window ended before step
   // t (call after phase B of step t, when the learning signals of steps ≤ t−2 are final). Each such
   // source gets the call its next event would make, as if a flush event had arrived at the end of the
-  // window (§9.5: split intervals give the result of the unsplit one; here the split falls where the
+  // window (docs/numerics.md §9.5: split intervals give the result of the unsplit one; here the split falls where the
   // loop ends, so even the zpb carry is the same). Nothing is left that reads the window's history,
   // so the archive can drop it: memory stays bounded by the cutoff however long a source is silent.
   // With per-step optimization the early call also moves w before NEST would; the weights NEST would
@@ -95,7 +95,7 @@ class EpropSynapses {
   void integrate_elapsed(Step t, const Target& target);
 
   // The oldest history step a future compute_gradient may read, over all sources (or `none` when no
-  // source has a pending interval). Rows before it can be dropped (spec §11 guarantee).
+  // source has a pending interval). Rows before it can be dropped (docs/numerics.md §11 guarantee).
   Step oldest_step_needed(Step cutoff, Step none) const;
 
   std::size_t bytes() const;
@@ -103,7 +103,7 @@ class EpropSynapses {
   // are local indices offset by first_target_gid.
   void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
 
-  // Checkpoints (ARCHITECTURE.md §7; eprop_synapses_state.cpp): everything a run changes: weights,
+  // Checkpoints (docs/architecture.md §7; eprop_synapses_state.cpp): everything a run changes: weights,
   // gradients, traces, optimizer moments, the per-source bookkeeping, the pending cutoff windows and the
   // weights kept aside for reporting. The CSR structure is fixed by the build and only checked (counts
   // and structure_fingerprint()). Both need finalize() first; a failed load leaves the synapses as they
@@ -192,10 +192,10 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   const double P_v = target.P_v();
 
   // The part shared by all synapses of the source: interval bounds, the z̄ sequence and the optimizer
-  // clock (spec §14.10). Each synapse then runs its own recurrence below.
+  // clock (docs/numerics.md §14.10). Each synapse then runs its own recurrence below.
   const Step isi = s - b.t_prev;
   double zc = 0.0;
-  const bool new_interval = !b.prev_flush;  // after a flush the interval continues (§9.5)
+  const bool new_interval = !b.prev_flush;  // after a flush the interval continues (docs/numerics.md §9.5)
   if (new_interval) {
     b.rem = target.cutoff();
     zc = 1.0;
@@ -206,7 +206,7 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   z_bar_steps_.resize(static_cast<std::size_t>(n_steps));
   schedule_.clear();
   for (Step k = 0; k < n_steps; ++k) {
-    // spec §9.3: the spike stamped t_prev enters z̄ one step after t_begin; zpb carries it over
+    // docs/numerics.md §9.3: the spike stamped t_prev enters z̄ one step after t_begin; zpb carries it over
     // when the loop runs a single step.
     const double z = b.zpb;
     b.zpb = zc;
@@ -252,7 +252,7 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
     cum[i] = c;
   }
   if (apply_decay) {
-    // spec §9.3: decay over the gap after the cutoff, as one pow (not repeated multiplication).
+    // docs/numerics.md §9.3: decay over the gap after the cutoff, as one pow (not repeated multiplication).
     b.z_bar *= std::pow(P_v, static_cast<double>(b.decay));
     target.decay(b.decay, syn);
     b.decay = 0;

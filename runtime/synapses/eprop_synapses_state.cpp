@@ -1,4 +1,4 @@
-// Checkpoints of EpropSynapses (ARCHITECTURE.md §7): what a run changes is saved bit for bit, what the
+// Checkpoints of EpropSynapses (docs/architecture.md §7): what a run changes is saved bit for bit, what the
 // build fixed (the CSR structure) is only checked. Kept apart from eprop_synapses.cpp so that the event
 // path stays on its own.
 #include <algorithm>

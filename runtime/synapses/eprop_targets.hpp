@@ -1,6 +1,6 @@
 #pragma once
 // What one integrated history step contributes to the gradient of an e-prop synapse, by kind of
-// postsynaptic neuron (spec §9.3, §9.4). Used as the Target policy of EpropSynapses::send: load() a
+// postsynaptic neuron (docs/numerics.md §9.3, §9.4). Used as the Target policy of EpropSynapses::send: load() a
 // synapse's traces, step() once per integrated history step, store() them back.
 #include <cmath>
 
@@ -45,7 +45,7 @@ struct RecurrentTarget {
     } else {
       e = h[kPsi] * z_bar;
     }
-    t.e_bar = c.kappa * t.e_bar + e;  // spec §18: no (1 − κ) factor here
+    t.e_bar = c.kappa * t.e_bar + e;  // docs/numerics.md §18: no (1 − κ) factor here
     t.e_bar_reg = c.kappa_reg * t.e_bar_reg + (1.0 - c.kappa_reg) * e;
     return h[kLearningSignal] * t.e_bar + h[kFiringRateReg] * t.e_bar_reg;
   }

@@ -1,4 +1,4 @@
-// Checkpoints of the events waiting in InboundSpikes (ARCHITECTURE.md §7): with delays longer than a
+// Checkpoints of the events waiting in InboundSpikes (docs/architecture.md §7): with delays longer than a
 // slice, events emitted before the checkpoint arrive after it.
 #include "runtime/synapses/inbound_spikes.hpp"
 

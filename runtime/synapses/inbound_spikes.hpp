@@ -1,7 +1,7 @@
 #pragma once
 // Spike and flush events on their way to a shard: an event emitted in step e through a connection block
-// with delay D arrives in step e + D (ARCHITECTURE.md §2). Events wait here, by arrival step, and come out
-// in the canonical order of phase B: ascending sender global id (spec §14.9).
+// with delay D arrives in step e + D (docs/architecture.md §2). Events wait here, by arrival step, and come out
+// in the canonical order of phase B: ascending sender global id (docs/numerics.md §14.9).
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -16,7 +16,7 @@ class StateWriter;
 
 struct PendingEvent {
   std::uint64_t sender_gid;
-  Step emitted;  // the e-prop rule stamps the event emitted + 1 (spec §1), whatever the delay
+  Step emitted;  // the e-prop rule stamps the event emitted + 1 (docs/numerics.md §1), whatever the delay
   std::uint32_t multiplicity;
   EventKind kind;
 };
@@ -47,7 +47,7 @@ class InboundSpikes {
 
   bool empty() const { return by_step_.empty(); }
 
-  // Checkpoints (ARCHITECTURE.md §7; inbound_spikes.cpp): the events still waiting for their arrival
+  // Checkpoints (docs/architecture.md §7; inbound_spikes.cpp): the events still waiting for their arrival
   // step, in the order they were added. A failed load leaves the queue as it was.
   void save_state(StateWriter& w) const;
   void load_state(StateReader& r);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Distributed runs through the CLI (issue 5): node daemons on loopback, mutual TLS under a test CA.
+# Distributed runs through the CLI: node daemons on loopback, mutual TLS under a test CA.
 # Usage: cluster.sh MODE ELIGO CONFIG   (CONFIG: a 1,000-neuron plastic network, tests/data/cluster)
 #   digest       3 nodes (Asio data links, and the middleman-only path) give the single process's digest
 #   kill_resume  a node killed mid-run is reported within 2 s with its shards and the last checkpoint;

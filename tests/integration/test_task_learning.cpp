@@ -1,5 +1,5 @@
 // Short runs of the three tasks through the actor runtime, small enough for CI, that must show
-// learning by a margin (issue 4): the sine-wave loss falls, evidence accumulation beats chance on
+// learning by a margin: the sine-wave loss falls, evidence accumulation beats chance on
 // fresh held-out trials, and N-MNIST (digits of the repository's MNIST fixture, converted to events)
 // fits its training samples far above chance.
 #include <unistd.h>

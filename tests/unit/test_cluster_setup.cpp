@@ -1,4 +1,4 @@
-// Cluster placement and cluster files (issue 5): shards follow the nodes' thread counts, and a bad
+// Cluster placement and cluster files: shards follow the nodes' thread counts, and a bad
 // cluster file is refused with the field named.
 #include <catch2/catch.hpp>
 #include <fstream>

@@ -1,6 +1,6 @@
-// Tests of the event-driven e-prop synapse procedure (runtime/synapses/*, spec §9.2–§9.5) over a history
-// archive filled by hand. The expected values come from a small scalar re-implementation of spec §9.3 and
-// §10 written literally in this file (one synapse at a time, no shared bookkeeping), and are compared
+// Tests of the event-driven e-prop synapse procedure (runtime/synapses/*, docs/numerics.md §9.2–§9.5) over a history
+// archive filled by hand. The expected values come from a small scalar re-implementation of docs/numerics.md §9.3 and
+// docs/numerics.md §10 written literally in this file (one synapse at a time, no shared bookkeeping), and are compared
 // exactly: the engine must be bit-identical to the spec's step order.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -34,7 +34,8 @@ using eligo::RecurrentTarget;
 using eligo::Step;
 
 // ---------------------------------------------------------------------------------------------------
-// The reference: spec §10 OPT and spec §9.2/§9.3 SEND for one synapse, as literally as possible.
+// The reference: docs/numerics.md §10 OPT and docs/numerics.md §9.2/§9.3 SEND for one synapse, as literally as
+// possible.
 
 struct ReferenceOptimizer {
   OptimizerParams p;
@@ -87,7 +88,7 @@ struct ReferenceSynapse {
   Step c;  // cutoff, steps
   bool optimize_each_step;
   ReferenceOptimizer opt;
-  // Synapse state, spec §9.1.
+  // Synapse state, docs/numerics.md §9.1.
   double w;
   Step t_prev = 0;
   bool prev_flush = false;
@@ -384,7 +385,7 @@ TEST_CASE("steps beyond the cutoff are not read and the traces decay with pow(fa
 
 TEST_CASE("a cutoff of one step with isi > 1 injects the pending spike at the next interval's first step",
           "[synapse]") {
-  // spec §9.3: NEST's zpb corner case, reproduced literally.
+  // docs/numerics.md §9.3: NEST's zpb corner case, reproduced literally.
   SynapseBench bench(setup_with(TargetKind::recurrent, gradient_descent(0.1, true), /*cutoff=*/1));
   bench.spike(5);
   bench.spike(9);  // one step (4) with z = 0; zpb = 1
@@ -396,7 +397,7 @@ TEST_CASE("a cutoff of one step with isi > 1 injects the pending spike at the ne
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Flush events (spec §9.5)
+// Flush events (docs/numerics.md §9.5)
 
 TEST_CASE("a flush event defers the decay and the per-spike optimizer call and keeps rem and g", "[synapse]") {
   SynapseBench bench(setup_with(TargetKind::recurrent, gradient_descent(0.1, false), /*cutoff=*/10));

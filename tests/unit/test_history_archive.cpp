@@ -1,4 +1,4 @@
-// Tests of the history archive (runtime/archive/history_archive.*, spec §8, §11): the ring itself, and the
+// Tests of the history archive (runtime/archive/history_archive.*, docs/numerics.md §8, §11): the ring itself, and the
 // project's property test that dropping history (HistoryPolicy::bounded) never changes a number while
 // keeping memory bounded, and that partitioning never changes a number either.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Tests of the neuron models (runtime/models/*, spec §3–§6): one model update at a time, driven directly
+// Tests of the neuron models (runtime/models/*, docs/numerics.md §3–§6): one model update at a time, driven directly
 // with hand-made constants and state. Expected values are written out from the spec's formulas in the
 // spec's operand order, so they are compared exactly.
 #include <catch2/catch.hpp>
@@ -96,7 +96,7 @@ TEST_CASE("recurrent constants convert NEST parameters to relative voltages, ste
 }
 
 // ---------------------------------------------------------------------------------------------------
-// eprop_iaf (spec §3)
+// eprop_iaf (docs/numerics.md §3)
 
 TEST_CASE("eprop_iaf integrates the membrane as P_i*i_in + x + P_v*v", "[models]") {
   Neuron<EpropIaf> n(RecurrentModel::eprop_iaf, params_without_refractoriness());
@@ -174,7 +174,7 @@ TEST_CASE("eprop_iaf folds I_e into the input current of the next step", "[model
 }
 
 // ---------------------------------------------------------------------------------------------------
-// eprop_iaf_adapt (spec §4)
+// eprop_iaf_adapt (docs/numerics.md §4)
 
 TEST_CASE("eprop_iaf_adapt raises its threshold by beta*a with a = P_a*a + z(t-1) and resets by V_th", "[models]") {
   auto p = params_without_refractoriness();
@@ -224,7 +224,7 @@ TEST_CASE("eprop_iaf_adapt does not spike below its adaptive threshold even abov
 }
 
 // ---------------------------------------------------------------------------------------------------
-// eprop_iaf_psc_delta (spec §5.1)
+// eprop_iaf_psc_delta (docs/numerics.md §5.1)
 
 RecurrentParams psc_delta_params() {
   auto p = params_without_refractoriness();
@@ -328,7 +328,7 @@ TEST_CASE("eprop_iaf_psc_delta clamps at V_min after adding the refractory buffe
 }
 
 // ---------------------------------------------------------------------------------------------------
-// eprop_iaf_psc_delta_adapt (spec §5.2)
+// eprop_iaf_psc_delta_adapt (docs/numerics.md §5.2)
 
 TEST_CASE("eprop_iaf_psc_delta_adapt with n_ref >= 1 never lets a spike enter the adaptation", "[models]") {
   auto p = psc_delta_params();
@@ -376,7 +376,7 @@ TEST_CASE("eprop_iaf_psc_delta_adapt freezes the adaptation while refractory", "
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Surrogate gradients (spec §6)
+// Surrogate gradients (docs/numerics.md §6)
 
 SurrogateGradient surrogate(SurrogateFunction f, double height, double width) { return {f, height, width}; }
 
@@ -442,7 +442,7 @@ TEST_CASE("recurrent models use the surrogate function chosen in the parameters"
 }
 
 // ---------------------------------------------------------------------------------------------------
-// eprop_readout (spec §5.3)
+// eprop_readout (docs/numerics.md §5.3)
 
 struct Readout {
   ReadoutConstants c;

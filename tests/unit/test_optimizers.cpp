@@ -1,4 +1,4 @@
-// Tests of the weight optimizers (runtime/optimizers/*, spec §10): OPT(idx, g, w) for single synapses,
+// Tests of the weight optimizers (runtime/optimizers/*, docs/numerics.md §10): OPT(idx, g, w) for single synapses,
 // with the expected weights written out from the spec's formulas in its operand order (exact ==).
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -41,7 +41,7 @@ struct Synapse {
   void optimize(Step idx, double g) { opt.optimize(idx, clock, &g, &w, SynapseMoments{&cum, &m, &v}, 1); }
 };
 
-// Adam as spec §10 writes it, for `iterations` iterations starting from m = v = 0 and β powers 1,
+// Adam as docs/numerics.md §10 writes it, for `iterations` iterations starting from m = v = 0 and β powers 1,
 // with the (batch-averaged) gradient seen by the first iteration only.
 struct ReferenceAdam {
   double w, m = 0.0, v = 0.0, b1p = 1.0, b2p = 1.0;
@@ -115,7 +115,7 @@ TEST_CASE("gradient descent with a zero gradient leaves the weight unchanged", "
 }
 
 TEST_CASE("Adam catches up the skipped iterations in one call, only the first seeing the gradient", "[optimizer]") {
-  // spec §10 example: B = 1, first call with idx = 41 → K = 42 → 41 Adam iterations.
+  // docs/numerics.md §10 example: B = 1, first call with idx = 41 → K = 42 → 41 Adam iterations.
   const double eta = 0.01, g = 0.25, w0 = 0.3;
   Synapse s(adam(eta), w0);
   s.optimize(41, g);

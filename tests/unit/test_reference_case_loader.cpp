@@ -143,7 +143,7 @@ struct ExpectedCase {
   double first_loss;
 };
 
-// README §8 and the v1 regression files: 100 x 100 dense (rec_rec without the diagonal), or
+// tests/data/nest/README.md §8 and the v1 regression files: 100 x 100 dense (rec_rec without the diagonal), or
 // 300 rec neurons with in-degree 30 and all-to-all input / readout blocks.
 const ExpectedCase kBundledCases[] = {
     {"regression_eprop_iaf_adam",

@@ -1,4 +1,4 @@
-// Checkpoints of shards (runtime/checkpoint/, ARCHITECTURE.md §7): a run interrupted after any slice,
+// Checkpoints of shards (runtime/checkpoint/, docs/architecture.md §7): a run interrupted after any slice,
 // saved, thrown away and resumed in a freshly built network gives the uninterrupted run's weights,
 // readout signals, losses and counters bit for bit; a restored network saves the bytes it was loaded
 // from; and a damaged or foreign checkpoint is refused with a message that names the problem.
@@ -66,7 +66,7 @@ void finish(RunRecord& r, const BuiltNetwork& network) {
   for (const auto& shard : network.shards) r.counters.push_back(shard->counters());
 }
 
-// Per-iteration losses as case_runner computes them (spec §15).
+// Per-iteration losses as case_runner computes them (docs/numerics.md §15).
 std::vector<double> losses(const Scenario& s, const RunRecord& r) {
   if (!s.loss) return {};
   eligo::RecordedSignals signals;
