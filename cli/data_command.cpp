@@ -18,8 +18,8 @@
 
 #include "cli/guarded_run.hpp"
 #include "cli/progress.hpp"
-#include "runtime/data/mnist_digits.hpp"
-#include "runtime/data/mnist_events_converter.hpp"
+#include "runtime/data/conversion/mnist_events_converter.hpp"
+#include "runtime/data/formats/mnist_digits.hpp"
 
 extern char** environ;
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "actors/coordinator.hpp"
-#include "runtime/data/reference_case.hpp"
 #include "runtime/verification/loss_comparison.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 namespace eligo::cli {
 namespace {

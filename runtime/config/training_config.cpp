@@ -29,9 +29,9 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/data/classification_task.hpp"
-#include "runtime/data/nmnist_task.hpp"
-#include "runtime/data/sine_wave_task.hpp"
+#include "runtime/data/tasks/classification_task.hpp"
+#include "runtime/data/tasks/nmnist_task.hpp"
+#include "runtime/data/tasks/sine_wave_task.hpp"
 #include "runtime/network/parameter_checks.hpp"
 
 namespace eligo {

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "runtime/core/file_field_error.hpp"
-#include "runtime/data/classification_task.hpp"
-#include "runtime/data/reference_case.hpp"
+#include "runtime/data/tasks/classification_task.hpp"
 #include "runtime/network/network_description.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 namespace eligo {
 

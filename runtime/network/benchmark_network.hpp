@@ -2,7 +2,7 @@
 // The standard e-prop benchmark network of docs/benchmark.md, built for any size N.
 #include <cstdint>
 
-#include "runtime/data/sine_wave_task.hpp"
+#include "runtime/data/tasks/sine_wave_task.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {

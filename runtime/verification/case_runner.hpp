@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/data/reference_case.hpp"
 #include "runtime/network/network_builder.hpp"
 #include "runtime/verification/loss_comparison.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 namespace eligo {
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "runtime/data/reference_case.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = "/dev/shm/eligo_fuzz_case_" + std::to_string(getpid()) + ".json";

@@ -13,7 +13,7 @@
 #include "actors/coordinator.hpp"
 #include "actors/held_out_evaluation.hpp"
 #include "runtime/config/training_config.hpp"
-#include "runtime/data/mnist_events_converter.hpp"
+#include "runtime/data/conversion/mnist_events_converter.hpp"
 #include "tests/support/mnist_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "runtime/data/mnist_digits.hpp"
+#include "runtime/data/formats/mnist_digits.hpp"
 
 namespace eligo::test {
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "runtime/config/training_config.hpp"
-#include "runtime/data/evidence_accumulation_task.hpp"
-#include "runtime/data/nmnist_task.hpp"
-#include "runtime/data/sample_sequence.hpp"
+#include "runtime/data/tasks/evidence_accumulation_task.hpp"
+#include "runtime/data/tasks/nmnist_task.hpp"
+#include "runtime/data/tasks/sample_sequence.hpp"
 #include "runtime/losses/classification_accuracy.hpp"
 #include "runtime/network/frozen_network.hpp"
 #include "tests/support/temp_dir.hpp"

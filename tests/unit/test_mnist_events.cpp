@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/data/mnist_digits.hpp"
-#include "runtime/data/mnist_events_converter.hpp"
-#include "runtime/data/nmnist_file.hpp"
-#include "runtime/data/saccade_events.hpp"
+#include "runtime/data/conversion/mnist_events_converter.hpp"
+#include "runtime/data/conversion/saccade_events.hpp"
+#include "runtime/data/formats/mnist_digits.hpp"
+#include "runtime/data/formats/nmnist_file.hpp"
 #include "tests/support/mnist_fixture.hpp"
 
 namespace {

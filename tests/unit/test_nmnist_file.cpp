@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/data/nmnist_file.hpp"
+#include "runtime/data/formats/nmnist_file.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/data/reference_case.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 namespace {
 

@@ -18,13 +18,13 @@
 #include "runtime/checkpoint/network_checkpoint.hpp"
 #include "runtime/checkpoint/shard_checkpoint.hpp"
 #include "runtime/checkpoint/state_stream.hpp"
-#include "runtime/data/reference_case.hpp"
 #include "runtime/losses/regression_loss.hpp"
 #include "runtime/network/benchmark_network.hpp"
 #include "runtime/network/network_builder.hpp"
 #include "runtime/network/sequential_driver.hpp"
 #include "runtime/network/weights_digest.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 namespace {
 

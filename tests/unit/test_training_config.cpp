@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "runtime/config/training_config.hpp"
-#include "runtime/data/sine_wave_task.hpp"
+#include "runtime/data/tasks/sine_wave_task.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

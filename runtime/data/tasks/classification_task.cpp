@@ -1,6 +1,6 @@
-#include "runtime/data/classification_task.hpp"
+#include "runtime/data/tasks/classification_task.hpp"
 
-#include "runtime/data/nmnist_task.hpp"
+#include "runtime/data/tasks/nmnist_task.hpp"
 
 namespace eligo {
 namespace {

@@ -6,7 +6,7 @@
 // pending weight updates as NEST's example does.
 #include <cstdint>
 
-#include "runtime/data/task_timing.hpp"
+#include "runtime/data/tasks/task_timing.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {

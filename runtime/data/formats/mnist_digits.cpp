@@ -1,4 +1,4 @@
-#include "runtime/data/mnist_digits.hpp"
+#include "runtime/data/formats/mnist_digits.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

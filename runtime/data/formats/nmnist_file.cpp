@@ -1,4 +1,4 @@
-#include "runtime/data/nmnist_file.hpp"
+#include "runtime/data/formats/nmnist_file.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "runtime/data/mnist_events_converter.hpp"
+#include "runtime/data/conversion/mnist_events_converter.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "runtime/data/nmnist_file.hpp"
+#include "runtime/data/formats/nmnist_file.hpp"
 
 namespace eligo {
 namespace {

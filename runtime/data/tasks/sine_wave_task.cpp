@@ -11,7 +11,7 @@
 //
 // The random numbers come from CounterRng streams of their own, keyed by the seed and the input or
 // readout index, so the task is the same whatever the network's connection blocks draw.
-#include "runtime/data/sine_wave_task.hpp"
+#include "runtime/data/tasks/sine_wave_task.hpp"
 
 #include <algorithm>
 #include <cmath>

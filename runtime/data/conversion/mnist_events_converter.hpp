@@ -15,8 +15,8 @@
 #include <filesystem>
 #include <functional>
 
-#include "runtime/data/mnist_digits.hpp"
-#include "runtime/data/saccade_events.hpp"
+#include "runtime/data/conversion/saccade_events.hpp"
+#include "runtime/data/formats/mnist_digits.hpp"
 
 namespace eligo {
 

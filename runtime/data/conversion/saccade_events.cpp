@@ -1,4 +1,4 @@
-#include "runtime/data/saccade_events.hpp"
+#include "runtime/data/conversion/saccade_events.hpp"
 
 #include <algorithm>
 #include <array>

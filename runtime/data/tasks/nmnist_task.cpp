@@ -1,4 +1,4 @@
-#include "runtime/data/nmnist_task.hpp"
+#include "runtime/data/tasks/nmnist_task.hpp"
 
 #include <algorithm>
 #include <cmath>

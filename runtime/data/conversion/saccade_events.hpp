@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/data/mnist_digits.hpp"
-#include "runtime/data/nmnist_file.hpp"
+#include "runtime/data/formats/mnist_digits.hpp"
+#include "runtime/data/formats/nmnist_file.hpp"
 #include "runtime/network/connection_rules.hpp"
 
 namespace eligo {

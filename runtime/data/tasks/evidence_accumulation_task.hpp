@@ -11,7 +11,7 @@
 // trials (another stream) never coincide and any trial can be regenerated alone.
 #include <cstdint>
 
-#include "runtime/data/sample_sequence.hpp"
+#include "runtime/data/tasks/sample_sequence.hpp"
 
 namespace eligo {
 

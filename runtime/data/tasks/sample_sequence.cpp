@@ -1,4 +1,4 @@
-#include "runtime/data/sample_sequence.hpp"
+#include "runtime/data/tasks/sample_sequence.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "runtime/data/evidence_accumulation_task.hpp"
-#include "runtime/data/sample_sequence.hpp"
+#include "runtime/data/tasks/evidence_accumulation_task.hpp"
+#include "runtime/data/tasks/sample_sequence.hpp"
 
 namespace eligo {
 

@@ -1,4 +1,4 @@
-#include "runtime/data/task_timing.hpp"
+#include "runtime/data/tasks/task_timing.hpp"
 
 namespace eligo {
 

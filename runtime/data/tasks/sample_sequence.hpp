@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/data/task_timing.hpp"
+#include "runtime/data/tasks/task_timing.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {

@@ -3,7 +3,7 @@
 // The file is parsed with nlohmann::json (its number parser rounds correctly, so every double in the
 // file arrives bit for bit) and then decoded field by field. Every problem becomes a CaseFileError that
 // names the file and the JSON pointer of the offending field; nothing else escapes.
-#include "runtime/data/reference_case.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/data/nmnist_file.hpp"
-#include "runtime/data/sample_sequence.hpp"
+#include "runtime/data/formats/nmnist_file.hpp"
+#include "runtime/data/tasks/sample_sequence.hpp"
 
 namespace eligo {
 

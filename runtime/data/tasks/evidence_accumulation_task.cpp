@@ -1,4 +1,4 @@
-#include "runtime/data/evidence_accumulation_task.hpp"
+#include "runtime/data/tasks/evidence_accumulation_task.hpp"
 
 #include <stdexcept>
 
