@@ -5,20 +5,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "actors/coordinator.hpp"
+#include "cli/bundled_cases.hpp"
 #include "runtime/verification/loss_comparison.hpp"
 #include "runtime/verification/reference_case.hpp"
 
 namespace eligo::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct VerifyOptions {
   std::vector<std::string> cases;
@@ -46,19 +44,6 @@ CaseOutcome run_case(const ReferenceCase& c, const actors::RunOptions& options) 
   return o;
 }
 
-// The cases shipped in the repository (tests/data/nest), or those under $ELIGO_CASES_DIR.
-std::vector<std::string> bundled_cases() {
-  const char* env = std::getenv("ELIGO_CASES_DIR");
-  const fs::path dir = env != nullptr ? fs::path(env) : fs::path(ELIGO_BUNDLED_CASES_DIR);
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 void print_result(const ReferenceCase& c, const CaseOutcome& o, double tolerance) {
   std::printf("%s  (%s)\n", c.name.c_str(), c.path.string().c_str());
   std::printf("  %-5s %-24s %-24s %s\n", "iter", "loss", "loss_nest_reference", "rel.dev");
@@ -77,10 +62,17 @@ void print_result(const ReferenceCase& c, const CaseOutcome& o, double tolerance
 }
 
 int run_verify(const VerifyOptions& options) {
-  std::vector<std::string> files = options.cases.empty() ? bundled_cases() : options.cases;
+  std::vector<std::string> files = options.cases;
   if (files.empty()) {
-    spdlog::error("verify: no case files given and none bundled (looked in {})", ELIGO_BUNDLED_CASES_DIR);
-    return 2;
+    const BundledCases bundled = find_bundled_cases();
+    files = bundled.files;
+    std::string looked;
+    for (const auto& dir : bundled.looked_in) looked += (looked.empty() ? "" : ", ") + dir.string();
+    if (files.empty()) {
+      spdlog::error("verify: no case files given and no bundled cases found (looked in {}; set ELIGO_CASES_DIR)",
+                    looked.empty() ? "nowhere: the binary's directory is unknown" : looked);
+      return 2;
+    }
   }
   int passed = 0, failed = 0, unreadable = 0;
   double worst = 0.0;
@@ -112,7 +104,8 @@ int run_verify(const VerifyOptions& options) {
 void add_verify_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<VerifyOptions>();
   CLI::App* cmd = app.add_subcommand("verify", "Run NEST reference cases and compare the losses with NEST's");
-  cmd->add_option("cases", options->cases, "Case files (default: the cases bundled in tests/data/nest)")
+  cmd->add_option("cases", options->cases,
+                  "Case files (default: the bundled cases, installed next to eligo in share/eligo/nest)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--tolerance", options->tolerance, "Largest accepted relative deviation from NEST's losses")
       ->capture_default_str()
