@@ -25,7 +25,7 @@ void EpropSynapses::finalize() {
   const std::size_t n = pending_source_.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  // Stable: a source's synapses keep their connection order (multapse summation order, docs/numerics.md §4.2).
+  // Stable: a source's synapses keep their connection order (multapse summation order, docs/numerics.md §14.9).
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return pending_source_[a] < pending_source_[b]; });
   target_.resize(n);
