@@ -32,7 +32,8 @@
 #include "runtime/data/tasks/classification_task.hpp"
 #include "runtime/data/tasks/nmnist_task.hpp"
 #include "runtime/data/tasks/sine_wave_task.hpp"
-#include "runtime/network/parameter_checks.hpp"
+#include "runtime/models/model_parameters.hpp"
+#include "runtime/models/parameter_checks.hpp"
 
 namespace eligo {
 
@@ -342,68 +343,6 @@ const char* role_name(Role role) {
   return "?";
 }
 
-// Which recurrent models have a parameter (NEST refuses a parameter its model does not have).
-constexpr unsigned model_bit(RecurrentModel m) { return 1u << static_cast<unsigned>(m); }
-constexpr unsigned kAnyModel = 0;
-constexpr unsigned kAdaptive =
-    model_bit(RecurrentModel::eprop_iaf_adapt) | model_bit(RecurrentModel::eprop_iaf_psc_delta_adapt);
-constexpr unsigned kPscDelta =
-    model_bit(RecurrentModel::eprop_iaf_psc_delta) | model_bit(RecurrentModel::eprop_iaf_psc_delta_adapt);
-
-template <class P>
-struct Param {
-  std::string_view name;
-  std::variant<double P::*, bool P::*, SurrogateFunction P::*> member;
-  bool may_be_infinite = false;  // durations where "inf" means "never"
-  unsigned models = kAnyModel;
-};
-
-constexpr bool kMayBeInfinite = true;
-constexpr bool kFinite = false;
-
-// NEST's names (docs/numerics.md §13). The ranges are checked afterwards, in validate_*.
-const Param<RecurrentParams> kRecurrentParams[] = {
-    {"C_m", &RecurrentParams::C_m},
-    {"E_L", &RecurrentParams::E_L},
-    {"I_e", &RecurrentParams::I_e},
-    {"t_ref", &RecurrentParams::t_ref},
-    {"tau_m", &RecurrentParams::tau_m},
-    {"V_th", &RecurrentParams::V_th},
-    {"V_min", &RecurrentParams::V_min},
-    {"V_m", &RecurrentParams::V_m},
-    {"V_reset", &RecurrentParams::V_reset, kFinite, kPscDelta},
-    {"refractory_input", &RecurrentParams::refractory_input, kFinite, kPscDelta},
-    {"adapt_beta", &RecurrentParams::adapt_beta, kFinite, kAdaptive},
-    {"adapt_tau", &RecurrentParams::adapt_tau, kFinite, kAdaptive},
-    {"adaptation", &RecurrentParams::adaptation, kFinite, kAdaptive},
-    {"c_reg", &RecurrentParams::c_reg},
-    {"f_target", &RecurrentParams::f_target},
-    {"kappa", &RecurrentParams::kappa},
-    {"kappa_reg", &RecurrentParams::kappa_reg},
-    {"surrogate_gradient_function", &RecurrentParams::surrogate_gradient_function},
-    {"surrogate_gradient_height", &RecurrentParams::surrogate_gradient_height},
-    {"surrogate_gradient_width", &RecurrentParams::surrogate_gradient_width},
-    {"eprop_isi_trace_cutoff", &RecurrentParams::eprop_isi_trace_cutoff, kMayBeInfinite},
-    {"flush_event_send_interval", &RecurrentParams::flush_event_send_interval, kMayBeInfinite},
-    {"ignore_and_spike", &RecurrentParams::ignore_and_spike},
-    {"ignore_and_spike_offset", &RecurrentParams::ignore_and_spike_offset},
-    {"ignore_and_spike_interval", &RecurrentParams::ignore_and_spike_interval, kMayBeInfinite},
-};
-
-const Param<ReadoutParams> kReadoutParams[] = {
-    {"C_m", &ReadoutParams::C_m},
-    {"E_L", &ReadoutParams::E_L},
-    {"I_e", &ReadoutParams::I_e},
-    {"tau_m", &ReadoutParams::tau_m},
-    {"V_min", &ReadoutParams::V_min},
-    {"V_m", &ReadoutParams::V_m},
-    {"eprop_isi_trace_cutoff", &ReadoutParams::eprop_isi_trace_cutoff, kMayBeInfinite},
-};
-
-const Param<InputParams> kInputParams[] = {
-    {"flush_event_send_interval", &InputParams::flush_event_send_interval, kMayBeInfinite},
-};
-
 template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
@@ -442,18 +381,18 @@ double number_value(const Reporter& r, const Value& v, const std::string& field,
 // that the first problem reported does not depend on protobuf's map order.
 template <class P, std::size_t N>
 void read_params(const Reporter& r, const google::protobuf::Struct& dict, const std::string& path,
-                 const std::string& model_name, unsigned model, P& params, const Param<P> (&table)[N]) {
+                 const std::string& model_name, ModelSet model, P& params, const ModelParameter<P> (&table)[N]) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : dict.fields()) keys.push_back(key);
   std::sort(keys.begin(), keys.end());
   for (const std::string& key : keys) {
     const std::string field = member(path, key);
     const auto spec =
-        std::find_if(std::begin(table), std::end(table), [&](const Param<P>& p) { return p.name == key; });
-    if (spec == std::end(table) || (spec->models != kAnyModel && !(spec->models & model))) {
+        std::find_if(std::begin(table), std::end(table), [&](const ModelParameter<P>& p) { return p.name == key; });
+    if (spec == std::end(table) || !spec->taken_by(model)) {
       std::string names;
-      for (const Param<P>& p : table)
-        if (p.models == kAnyModel || (p.models & model)) names += (names.empty() ? "" : ", ") + std::string(p.name);
+      for (const ModelParameter<P>& p : table)
+        if (p.taken_by(model)) names += (names.empty() ? "" : ", ") + std::string(p.name);
       r.fail(field, "unknown parameter " + in_quotes(key) + " of " + model_name + " (known: " + names + ")");
     }
     const Value& v = dict.fields().at(key);
@@ -490,16 +429,16 @@ void read_population_params(const Reporter& r, const pb::Population& p, const st
   const std::string path = member(field, "params");
   switch (info.role) {
     case Role::input:
-      read_params(r, p.params(), path, p.model(), kAnyModel, net.input, kInputParams);
+      read_params(r, p.params(), path, p.model(), kAnyModel, net.input, kInputParameters);
       validate(r, check_input(net.input, h), path);
       break;
     case Role::recurrent:
       net.rec_model = info.recurrent_model;
-      read_params(r, p.params(), path, p.model(), model_bit(info.recurrent_model), net.rec, kRecurrentParams);
+      read_params(r, p.params(), path, p.model(), model_bit(info.recurrent_model), net.rec, kRecurrentParameters);
       validate(r, check_recurrent(net.rec, info.recurrent_model, h), path);
       break;
     case Role::readout:
-      read_params(r, p.params(), path, p.model(), kAnyModel, net.out, kReadoutParams);
+      read_params(r, p.params(), path, p.model(), kAnyModel, net.out, kReadoutParameters);
       validate(r, check_readout(net.out, h), path);
       break;
   }

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "runtime/models/recurrent_constants.hpp"
+#include "runtime/models/readout_constants.hpp"
 
 namespace eligo {
 

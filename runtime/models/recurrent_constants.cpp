@@ -1,15 +1,9 @@
+// The recurrent constants from NEST's parameters (docs/numerics.md §3–§5).
 #include "runtime/models/recurrent_constants.hpp"
 
-#include <cfloat>
 #include <cmath>
 
 namespace eligo {
-namespace {
-
-// NEST stores V_min relative to E_L; the lowest double stays the lowest double.
-double relative_lower_bound(double v_min, double e_l) { return v_min > -DBL_MAX ? v_min - e_l : v_min; }
-
-}  // namespace
 
 RecurrentConstants RecurrentConstants::from(RecurrentModel model, const RecurrentParams& p, double h) {
   RecurrentConstants c;
@@ -38,18 +32,6 @@ RecurrentConstants RecurrentConstants::from(RecurrentModel model, const Recurren
     c.beta = p.adapt_beta;
     c.adaptation_initial = p.adaptation;
   }
-  return c;
-}
-
-ReadoutConstants ReadoutConstants::from(const ReadoutParams& p, double h) {
-  ReadoutConstants c;
-  c.P_v = std::exp(-h / p.tau_m);
-  c.P_i = p.tau_m / p.C_m * (1.0 - c.P_v);
-  c.E_L = p.E_L;
-  c.I_e = p.I_e;
-  c.V_min = relative_lower_bound(p.V_min, p.E_L);
-  c.V_m_initial = p.V_m - p.E_L;
-  c.cutoff = ms_to_steps(p.eprop_isi_trace_cutoff, h);
   return c;
 }
 

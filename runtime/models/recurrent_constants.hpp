@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "runtime/core/time.hpp"
+#include "runtime/models/model_parameters.hpp"
 #include "runtime/models/surrogate_gradient.hpp"
-#include "runtime/network/network_description.hpp"
 
 namespace eligo {
 
@@ -33,23 +33,8 @@ struct RecurrentConstants {
   Step cutoff = kInfiniteSteps;          // eprop_isi_trace_cutoff in steps (docs/numerics.md §9.3)
   Step flush_interval = kInfiniteSteps;  // flush_event_send_interval in steps (docs/numerics.md §9.5)
 
-  bool adaptive() const {
-    return model == RecurrentModel::eprop_iaf_adapt || model == RecurrentModel::eprop_iaf_psc_delta_adapt;
-  }
+  bool adaptive() const { return is_adaptive(model); }
   static RecurrentConstants from(RecurrentModel model, const RecurrentParams& p, double resolution_ms);
-};
-
-// Constants of an eprop_readout population (docs/numerics.md §5.3).
-struct ReadoutConstants {
-  double P_v = 0.0;
-  double P_i = 0.0;
-  double E_L = 0.0;
-  double I_e = 0.0;
-  double V_min = 0.0;  // relative to E_L
-  double V_m_initial = 0.0;
-  Step cutoff = kInfiniteSteps;
-
-  static ReadoutConstants from(const ReadoutParams& p, double resolution_ms);
 };
 
 }  // namespace eligo

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "runtime/network/network_description.hpp"
+#include "runtime/models/model_parameters.hpp"
 
 namespace eligo {
 

@@ -1,70 +1,22 @@
 #pragma once
 // A complete e-prop network as the user (or a NEST reference case) describes it: populations with
 // NEST's parameter names and units, explicit connection lists in NEST's connection order, the
-// optimizer, the input spikes and the targets. The engine compiles it into shards (shard_builder).
+// optimizer, the input spikes and the targets. The engine compiles it into shards (network_builder).
 #include <algorithm>
-#include <cfloat>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "runtime/core/named_value.hpp"
 #include "runtime/core/time.hpp"
+#include "runtime/models/model_parameters.hpp"
 #include "runtime/network/connection_rules.hpp"
 
 namespace eligo {
 
-enum class RecurrentModel { eprop_iaf, eprop_iaf_adapt, eprop_iaf_psc_delta, eprop_iaf_psc_delta_adapt };
-enum class SurrogateFunction { piecewise_linear, exponential, fast_sigmoid_derivative, arctan_derivative };
 enum class OptimizerType { gradient_descent, adam };
-
-inline constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Parameters of the recurrent models, NEST names and units, NEST defaults (docs/numerics.md §13).
-struct RecurrentParams {
-  double C_m = 250.0;   // pF
-  double E_L = -70.0;   // mV
-  double I_e = 0.0;     // pA
-  double t_ref = 2.0;   // ms
-  double tau_m = 10.0;  // ms
-  double V_th = -55.0;  // mV
-  double V_min = -DBL_MAX;
-  double V_m = -70.0;      // initial, mV
-  double V_reset = -70.0;  // psc_delta models only
-  bool refractory_input = false;
-  double adapt_beta = 1.0;
-  double adapt_tau = 10.0;
-  double adaptation = 0.0;
-  double c_reg = 0.0;
-  double f_target = 10.0;  // Hz
-  double kappa = 0.97;
-  double kappa_reg = 0.97;
-  SurrogateFunction surrogate_gradient_function = SurrogateFunction::piecewise_linear;
-  double surrogate_gradient_height = 0.3;
-  double surrogate_gradient_width = 1.0;
-  double eprop_isi_trace_cutoff = kInf;     // ms
-  double flush_event_send_interval = kInf;  // ms
-  bool ignore_and_spike = false;
-  double ignore_and_spike_offset = 1.0;      // ms
-  double ignore_and_spike_interval = 100.0;  // ms
-};
-
-struct ReadoutParams {
-  double C_m = 250.0;
-  double E_L = 0.0;
-  double I_e = 0.0;
-  double tau_m = 10.0;
-  double V_min = -DBL_MAX;
-  double V_m = 0.0;
-  double eprop_isi_trace_cutoff = kInf;
-};
-
-// Input relays behave like NEST's parrot neurons (docs/numerics.md §5.4).
-struct InputParams {
-  double flush_event_send_interval = kInf;
-};
 
 // The `optimizer` dict of eprop_synapse (docs/numerics.md §10).
 struct OptimizerParams {
@@ -133,32 +85,12 @@ struct NetworkDescription {
   StepSignal learning_window;
 };
 
-// The names users write (NEST's), one table per enum, used by every loader and by to_string.
-template <class E>
-struct NamedValue {
-  std::string_view name;
-  E value;
-};
-
-inline constexpr NamedValue<RecurrentModel> kRecurrentModelNames[] = {
-    {"eprop_iaf", RecurrentModel::eprop_iaf},
-    {"eprop_iaf_adapt", RecurrentModel::eprop_iaf_adapt},
-    {"eprop_iaf_psc_delta", RecurrentModel::eprop_iaf_psc_delta},
-    {"eprop_iaf_psc_delta_adapt", RecurrentModel::eprop_iaf_psc_delta_adapt},
-};
-inline constexpr NamedValue<SurrogateFunction> kSurrogateFunctionNames[] = {
-    {"piecewise_linear", SurrogateFunction::piecewise_linear},
-    {"exponential", SurrogateFunction::exponential},
-    {"fast_sigmoid_derivative", SurrogateFunction::fast_sigmoid_derivative},
-    {"arctan_derivative", SurrogateFunction::arctan_derivative},
-};
+// The names users write (NEST's), used by every loader and by to_string.
 inline constexpr NamedValue<OptimizerType> kOptimizerTypeNames[] = {
     {"gradient_descent", OptimizerType::gradient_descent},
     {"adam", OptimizerType::adam},
 };
 
-const char* to_string(RecurrentModel m);
-const char* to_string(SurrogateFunction f);
 const char* to_string(OptimizerType t);
 
 }  // namespace eligo

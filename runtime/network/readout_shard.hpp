@@ -7,7 +7,7 @@
 
 #include "runtime/archive/history_archive.hpp"
 #include "runtime/models/eprop_readout.hpp"
-#include "runtime/models/recurrent_constants.hpp"
+#include "runtime/models/readout_constants.hpp"
 #include "runtime/network/network_description.hpp"
 #include "runtime/network/recurrent_shard.hpp"
 #include "runtime/network/shard.hpp"

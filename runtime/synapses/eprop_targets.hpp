@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "runtime/archive/history_archive.hpp"
+#include "runtime/models/readout_constants.hpp"
 #include "runtime/models/recurrent_constants.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 

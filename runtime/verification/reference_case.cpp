@@ -21,7 +21,8 @@
 #include <system_error>
 #include <utility>
 
-#include "runtime/network/parameter_checks.hpp"
+#include "runtime/models/model_parameters.hpp"
+#include "runtime/models/parameter_checks.hpp"
 
 namespace eligo {
 
@@ -233,49 +234,15 @@ class CaseReader : public FieldReporter<CaseFileError> {
 // ---------------------------------------------------------------------------------------------------
 // Populations and their parameters.
 
-template <class Params>
-using DoubleMember = std::pair<std::string_view, double Params::*>;
-
-constexpr DoubleMember<RecurrentParams> kRecurrentDoubles[] = {
-    {"C_m", &RecurrentParams::C_m},
-    {"E_L", &RecurrentParams::E_L},
-    {"I_e", &RecurrentParams::I_e},
-    {"t_ref", &RecurrentParams::t_ref},
-    {"tau_m", &RecurrentParams::tau_m},
-    {"V_th", &RecurrentParams::V_th},
-    {"V_min", &RecurrentParams::V_min},
-    {"V_m", &RecurrentParams::V_m},
-    {"V_reset", &RecurrentParams::V_reset},
-    {"adapt_beta", &RecurrentParams::adapt_beta},
-    {"adapt_tau", &RecurrentParams::adapt_tau},
-    {"adaptation", &RecurrentParams::adaptation},
-    {"c_reg", &RecurrentParams::c_reg},
-    {"f_target", &RecurrentParams::f_target},
-    {"kappa", &RecurrentParams::kappa},
-    {"kappa_reg", &RecurrentParams::kappa_reg},
-    {"surrogate_gradient_height", &RecurrentParams::surrogate_gradient_height},
-    {"surrogate_gradient_width", &RecurrentParams::surrogate_gradient_width},
-    {"eprop_isi_trace_cutoff", &RecurrentParams::eprop_isi_trace_cutoff},
-    {"flush_event_send_interval", &RecurrentParams::flush_event_send_interval},
-    {"ignore_and_spike_offset", &RecurrentParams::ignore_and_spike_offset},
-    {"ignore_and_spike_interval", &RecurrentParams::ignore_and_spike_interval},
-};
-
-constexpr DoubleMember<ReadoutParams> kReadoutDoubles[] = {
-    {"C_m", &ReadoutParams::C_m},
-    {"E_L", &ReadoutParams::E_L},
-    {"I_e", &ReadoutParams::I_e},
-    {"tau_m", &ReadoutParams::tau_m},
-    {"V_min", &ReadoutParams::V_min},
-    {"V_m", &ReadoutParams::V_m},
-    {"eprop_isi_trace_cutoff", &ReadoutParams::eprop_isi_trace_cutoff},
-};
-
-// Keys present in the dict overwrite the NEST defaults already in `params`; absent keys keep them.
+// Keys present in the dict overwrite the NEST defaults already in `params`; absent keys keep them. The case
+// files hold every number of the model's table, whichever models take it.
 template <class Params, std::size_t N>
-void read_doubles(const CaseReader& rd, const Field& dict, Params& params, const DoubleMember<Params> (&members)[N]) {
-  for (const auto& [key, member] : members)
-    if (auto f = rd.find(dict, key)) params.*member = rd.parameter(*f);
+void read_doubles(const CaseReader& rd, const Field& dict, Params& params, const ModelParameter<Params> (&table)[N]) {
+  for (const ModelParameter<Params>& row : table) {
+    const auto* member = std::get_if<double Params::*>(&row.member);
+    if (member == nullptr) continue;
+    if (auto f = rd.find(dict, row.name)) params.*(*member) = rd.parameter(*f);
+  }
 }
 
 // NEST's refractory_input is written with_refr_input by the v1 files (the C++ member name): accept both,
@@ -312,16 +279,23 @@ void read_populations(const CaseReader& rd, const Field& root, double h, Network
 
   net.rec_model = rd.choice(rd.at(rec, "model"), kRecurrentModelNames);
   const Field rec_params = rd.at(rec, "params");  // the effective parameters: "Run from this dict"
-  read_doubles(rd, rec_params, net.rec, kRecurrentDoubles);
-  read_refractory_input(rd, rec_params, net.rec);
-  if (auto f = rd.find(rec_params, "ignore_and_spike")) net.rec.ignore_and_spike = rd.boolean(*f);
-  if (auto f = rd.find(rec_params, "surrogate_gradient_function"))
-    net.rec.surrogate_gradient_function = rd.choice(*f, kSurrogateFunctionNames);
+  read_doubles(rd, rec_params, net.rec, kRecurrentParameters);
+  read_refractory_input(rd, rec_params, net.rec);  // the flag with two names
+  for (const ModelParameter<RecurrentParams>& row : kRecurrentParameters) {
+    const auto* flag = std::get_if<bool RecurrentParams::*>(&row.member);
+    if (flag == nullptr || *flag == &RecurrentParams::refractory_input) continue;
+    if (auto f = rd.find(rec_params, row.name)) net.rec.*(*flag) = rd.boolean(*f);
+  }
+  for (const ModelParameter<RecurrentParams>& row : kRecurrentParameters) {
+    const auto* choice = std::get_if<SurrogateFunction RecurrentParams::*>(&row.member);
+    if (choice == nullptr) continue;
+    if (auto f = rd.find(rec_params, row.name)) net.rec.*(*choice) = rd.choice(*f, kSurrogateFunctionNames);
+  }
   validate(rd, check_recurrent(net.rec, net.rec_model, h), rec_params.ptr);
 
   rd.expect_literal(rd.at(out, "model"), "eprop_readout");
   const Field out_params = rd.at(out, "params");
-  read_doubles(rd, out_params, net.out, kReadoutDoubles);
+  read_doubles(rd, out_params, net.out, kReadoutParameters);
   validate(rd, check_readout(net.out, h), out_params.ptr);
   // The input parrots keep their defaults (flush interval +inf, docs/numerics.md §9): the format has no dict for them.
 }

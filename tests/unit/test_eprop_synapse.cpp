@@ -11,6 +11,7 @@
 
 #include "runtime/archive/history_archive.hpp"
 #include "runtime/core/spike_batch.hpp"
+#include "runtime/models/readout_constants.hpp"
 #include "runtime/models/recurrent_constants.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 #include "runtime/synapses/eprop_targets.hpp"

@@ -11,6 +11,7 @@
 #include "runtime/models/eprop_iaf_psc_delta.hpp"
 #include "runtime/models/eprop_iaf_psc_delta_adapt.hpp"
 #include "runtime/models/eprop_readout.hpp"
+#include "runtime/models/readout_constants.hpp"
 #include "runtime/models/recurrent_constants.hpp"
 #include "runtime/models/recurrent_state.hpp"
 #include "runtime/models/surrogate_gradient.hpp"

@@ -401,7 +401,7 @@ TEST_CASE("The parameters of the v2 cases are read from populations.*.params", "
   }
 }
 
-TEST_CASE("Absent parameters keep the NEST defaults of network_description.hpp", "[loader]") {
+TEST_CASE("Absent parameters keep the NEST defaults of model_parameters.hpp", "[loader]") {
   // The file sets C_m = 1, tau_m = 30 (rec and readout) and eta = 9e-8; the defaults differ.
   const auto net = load_mutated(kV1, [](json& j) {
                      j["populations"]["rec"]["params"].erase("C_m");

@@ -1,11 +1,11 @@
 #pragma once
 // The parameter checks NEST's set_status makes (docs/numerics.md §13), shared by every loader (NEST case files,
-// native configs), so that a network NEST would refuse is refused here too, with the same words.
+// native configs), so that a network NEST would refuse is refused here too, with the same words. The parameter
+// names and which models take a parameter come from the tables in model_parameters.hpp.
 #include <optional>
 #include <string>
 
-#include "runtime/core/format_number.hpp"
-#include "runtime/network/network_description.hpp"
+#include "runtime/models/model_parameters.hpp"
 
 namespace eligo {
 
