@@ -2,14 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <chrono>
-#include <map>
 #include <memory>
 
+#include "actors/run_ledger.hpp"
 #include "actors/shard_wiring.hpp"
 #include "runtime/checkpoint/shard_checkpoint.hpp"
-#include "runtime/network/weights_digest.hpp"
 
 namespace eligo::actors {
 namespace {
@@ -121,7 +121,6 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
 
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
                      const Callbacks& callbacks) {
-  RunResult result;
   RunSpec spec;
   spec.slice_steps = built.slice_steps;
   spec.n_steps = n_steps;
@@ -144,72 +143,38 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
   wire(self, spawned, roles);
   for (std::size_t i = 0; i < resumes.size(); ++i) self->send(spawned.by_shard[i], resume_atom::value, resumes[i]);
 
-  const auto sim_start = Clock::now();
+  RunLedger ledger(n_shards, callbacks);
+  ledger.start();
   for (const caf::actor& a : actors) self->send(a, run_atom::value, spec);
-  std::size_t done = 0;
-  std::string failure;
-  std::map<Step, CheckpointParts> checkpoints;  // by slice, until complete
-  // A callback that throws (a full disk, a failed evaluation) stops the run like a failing actor: the
-  // actors must be stopped before the actor system goes away, or its destructor waits for them forever.
-  auto guarded = [&](auto&& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-  };
-  while (done < actors.size() && failure.empty()) {
+  while (ledger.running()) {
     self->receive(
-        [&](done_atom, std::uint32_t) { ++done; },
-        [&](iteration_atom, const IterationReport& r) {
-          result.iterations.push_back(r);
-          guarded([&] {
-            if (callbacks.on_iteration) callbacks.on_iteration(r, seconds_since(sim_start));
-          });
-        },
+        [&](done_atom, std::uint32_t) { ledger.on_shard_done(); },
+        [&](iteration_atom, const IterationReport& r) { ledger.on_iteration(r); },
         [&](checkpoint_atom, const ShardCheckpointPtr& part) {
-          CheckpointParts& c = checkpoints[part->slice];
-          c.slice = part->slice;
-          if (c.shards.empty()) c.shards.resize(n_shards);
-          c.shards.at(part->shard_id) = part;
-          if (std::all_of(c.shards.begin(), c.shards.end(), [](const auto& p) { return p != nullptr; })) {
-            CheckpointParts complete = std::move(c);
-            checkpoints.erase(part->slice);
-            guarded([&] {
-              if (callbacks.on_checkpoint) callbacks.on_checkpoint(std::move(complete));
-            });
-          }
+          if (!ledger.on_checkpoint_part(part))
+            ledger.fail("an actor sent a checkpoint of unknown shard " + std::to_string(part->shard_id));
         },
-        [&](recording_atom, Recording& r) { result.recording = std::move(r); },
-        [&](caf::down_msg& dm) { failure = spawned.name_of(dm.source) + " stopped: " + sys.render(dm.reason); });
+        [&](recording_atom, Recording& r) { ledger.on_recording(std::move(r)); },
+        [&](caf::down_msg& dm) { ledger.fail(spawned.name_of(dm.source) + " stopped: " + sys.render(dm.reason)); });
   }
-  result.simulate_seconds = seconds_since(sim_start);
-  if (!failure.empty()) {
+  ledger.stop();
+  if (ledger.failed()) {
     stop_all(self, actors);
-    throw RunFailed(failure);
+    throw RunFailed(ledger.failure());
   }
 
-  for (const caf::actor& a : actors) {
+  std::string failure;
+  for (std::size_t i = 0; i < spawned.by_shard.size(); ++i) {
+    const caf::actor& a = spawned.by_shard[i];
     self->request(a, caf::infinite, weights_atom::value)
-        .receive([&](WeightRecords& w) { result.weights.insert(result.weights.end(), w.begin(), w.end()); },
-                 [&](caf::error& e) { failure = sys.render(e); });
+        .receive([&](WeightRecords& w) { ledger.add_weights(w); }, [&](caf::error& e) { failure = sys.render(e); });
     self->request(a, caf::infinite, counters_atom::value)
-        .receive(
-            [&](const ShardCounters& k) {
-              result.synaptic_events += k.synaptic_events;
-              result.history_entries_max += k.history_entries_max;
-              result.synapse_bytes += k.synapse_bytes;
-              if (a == spawned.supervisor) return;
-              const bool is_input = std::find(spawned.inputs.begin(), spawned.inputs.end(), a) != spawned.inputs.end();
-              (is_input ? result.input_spikes : result.rec_spikes) += k.spikes_emitted;
-            },
-            [&](caf::error& e) { failure = sys.render(e); });
+        .receive([&](const ShardCounters& k) { ledger.add_counters(roles[i], k); },
+                 [&](caf::error& e) { failure = sys.render(e); });
   }
   stop_all(self, actors);
   if (!failure.empty()) throw RunFailed("gathering results: " + failure);
-  sort_canonically(result.weights);
-  result.weights_digest = weights_digest(result.weights);
-  return result;
+  return ledger.finish();
 }
 
 }  // namespace eligo::actors

@@ -1,7 +1,9 @@
 #pragma once
 // The coordinator: builds the network, places one actor per shard on CAF's scheduler (--threads
-// workers), runs the slices, gathers per-iteration metrics from the supervisor and, at the end, every
-// shard's weights for the digest. A failing actor stops the run with an error that names it.
+// workers), runs the slices and, at the end, asks every shard for its weights and counters. What the
+// actors report (iterations, checkpoint parts, the recording, totals) goes into a RunLedger
+// (run_ledger.hpp), as in a cluster run (docs/architecture.md §6.1). A failing actor stops the run
+// with an error that names it.
 #include <cstdint>
 #include <functional>
 #include <optional>

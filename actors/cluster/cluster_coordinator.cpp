@@ -14,17 +14,14 @@
 #include "actors/cluster/control_codec.hpp"
 #include "actors/cluster/middleman_setup.hpp"
 #include "actors/cluster/placement.hpp"
-#include "runtime/network/weights_digest.hpp"
+#include "actors/run_ledger.hpp"
 
 namespace eligo::cluster {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using actors::RunFailed;
 constexpr auto kSetupTimeout = std::chrono::minutes(10);  // building a large network takes a while
 constexpr auto kResultsTimeout = std::chrono::minutes(5);
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 std::string new_session_id() {
   std::random_device rd;
@@ -87,9 +84,15 @@ class ClusterRunner {
  public:
   ClusterRunner(caf::actor_system& sys, const ClusterRun& run, const ControlSecurity& security,
                 const actors::RunOptions& options, const actors::Callbacks& callbacks)
-      : sys_(sys), self_(sys), run_(run), security_(security), options_(options), callbacks_(callbacks) {
+      : sys_(sys),
+        self_(sys),
+        run_(run),
+        security_(security),
+        options_(options),
+        roles_(shard_roles(options.input_shards, options.shards)),
+        ledger_(roles_.size(), callbacks) {
     c_.nodes = run.cluster.nodes;
-    c_.roles = shard_roles(options.input_shards, options.shards);
+    c_.roles = roles_;
   }
 
   actors::RunResult operator()(Step slice_steps, Step n_steps) {
@@ -106,9 +109,7 @@ class ClusterRunner {
       throw RunFailed(e.what());
     }
     stop_nodes("finished");
-    sort_canonically(result_.weights);
-    result_.weights_digest = weights_digest(result_.weights);
-    return std::move(result_);
+    return ledger_.finish();
   }
 
  private:
@@ -230,64 +231,37 @@ class ClusterRunner {
     for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) spdlog::info("cluster: {}", c_.describe(i));
   }
 
-  // Runs the callbacks like the single-process coordinator: an exception stops the run.
-  template <class F>
-  void guarded(F&& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      failure_ = e.what();
-    }
-  }
-
-  void on_checkpoint_part(std::uint32_t from, actors::ShardCheckpointPtr part) {
-    if (part->shard_id >= c_.roles.size()) {
-      failure_ = c_.describe(from) + " sent a checkpoint of unknown shard " + std::to_string(part->shard_id);
-      return;
-    }
-    actors::CheckpointParts& cp = checkpoints_[part->slice];
-    cp.slice = part->slice;
-    if (cp.shards.empty()) cp.shards.resize(c_.roles.size());
-    cp.shards[part->shard_id] = part;
-    if (!std::all_of(cp.shards.begin(), cp.shards.end(), [](const auto& p) { return p != nullptr; })) return;
-    actors::CheckpointParts complete = std::move(cp);
-    checkpoints_.erase(complete.slice);
-    guarded([&] {
-      if (callbacks_.on_checkpoint) callbacks_.on_checkpoint(std::move(complete));
-    });
+  void on_checkpoint_part(std::uint32_t from, const actors::ShardCheckpointPtr& part) {
+    if (!ledger_.on_checkpoint_part(part))
+      ledger_.fail(c_.describe(from) + " sent a checkpoint of unknown shard " + std::to_string(part->shard_id));
   }
 
   void on_event(const wire::NodeEvent& e) {
     const std::uint32_t from = e.node_index() < c_.nodes.size() ? e.node_index() : 0;
     switch (e.kind_case()) {
       case wire::NodeEvent::kDoneShard:
-        ++done_;
+        ledger_.on_shard_done();
         break;
-      case wire::NodeEvent::kIteration: {
-        const actors::IterationReport r = from_wire(e.iteration());
-        result_.iterations.push_back(r);
-        guarded([&] {
-          if (callbacks_.on_iteration) callbacks_.on_iteration(r, seconds_since(start_));
-        });
+      case wire::NodeEvent::kIteration:
+        ledger_.on_iteration(from_wire(e.iteration()));
         break;
-      }
       case wire::NodeEvent::kCheckpoint:
         on_checkpoint_part(from, from_wire(e.checkpoint()));
         break;
       case wire::NodeEvent::kRecording:
-        result_.recording = from_wire(e.recording());
+        ledger_.on_recording(from_wire(e.recording()));
         break;
       case wire::NodeEvent::kLinkLost: {
         const std::uint32_t peer = e.peer_index() < c_.nodes.size() ? e.peer_index() : from;
-        failure_ = "lost " + c_.describe(peer) + ": its data link to node " + c_.nodes[from].name + " broke (" +
-                   e.link_lost() + ")";
+        ledger_.fail("lost " + c_.describe(peer) + ": its data link to node " + c_.nodes[from].name + " broke (" +
+                     e.link_lost() + ")");
         break;
       }
       case wire::NodeEvent::kActorFailed:
-        failure_ = c_.describe(from) + ": a shard actor failed: " + e.actor_failed();
+        ledger_.fail(c_.describe(from) + ": a shard actor failed: " + e.actor_failed());
         break;
       default:
-        failure_ = c_.describe(from) + " sent an unknown event";
+        ledger_.fail(c_.describe(from) + " sent an unknown event");
         break;
     }
   }
@@ -295,38 +269,36 @@ class ClusterRunner {
   // Until every shard is done, or a node, link or actor fails (reported at once: down messages and
   // lost links arrive as soon as a connection breaks).
   void run_to_end() {
-    start_ = Clock::now();
+    ledger_.start();
     for (const caf::actor& n : c_.node_actors) self_->send(n, go_atom::value);
-    while (done_ < c_.roles.size() && failure_.empty()) {
+    while (ledger_.running()) {
       self_->receive(
           [&](event_atom, const std::string& bytes) { on_event(parse_control<wire::NodeEvent>(bytes, "node event")); },
           [&](caf::down_msg& dm) {
             auto it = c_.node_of_actor.find(dm.source);
-            failure_ = "lost " + (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) +
-                       ": " + sys_.render(dm.reason);
+            ledger_.fail("lost " +
+                         (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) + ": " +
+                         sys_.render(dm.reason));
           });
     }
-    result_.simulate_seconds = seconds_since(start_);
-    if (!failure_.empty()) {
-      spdlog::error("cluster: {}", failure_);
-      throw RunFailed(failure_);
+    ledger_.stop();
+    if (ledger_.failed()) {
+      spdlog::error("cluster: {}", ledger_.failure());
+      throw RunFailed(ledger_.failure());
     }
   }
 
   void add_results(const wire::SessionResults& r) {
-    actors::WeightRecords w = from_wire(r.weights());
-    result_.weights.insert(result_.weights.end(), w.begin(), w.end());
+    ledger_.add_weights(from_wire(r.weights()));
     for (const wire::ShardTotals& t : r.totals()) {
-      result_.synaptic_events += t.synaptic_events();
-      result_.history_entries_max += t.history_entries_max();
-      result_.synapse_bytes += t.synapse_bytes();
-      const auto role = static_cast<ShardRole>(t.role());
-      if (role == ShardRole::input) result_.input_spikes += t.spikes_emitted();
-      if (role == ShardRole::recurrent) result_.rec_spikes += t.spikes_emitted();
+      ShardCounters k;
+      k.synaptic_events = t.synaptic_events();
+      k.history_entries_max = t.history_entries_max();
+      k.synapse_bytes = t.synapse_bytes();
+      k.spikes_emitted = t.spikes_emitted();
+      ledger_.add_counters(static_cast<ShardRole>(t.role()), k);
     }
-    result_.data_bytes_sent += r.data_bytes_sent();
-    result_.spike_frame_bytes += r.spike_frame_bytes();
-    result_.error_frame_bytes += r.error_frame_bytes();
+    ledger_.add_data_plane_bytes(r.data_bytes_sent(), r.spike_frame_bytes(), r.error_frame_bytes());
   }
 
   void gather() {
@@ -347,15 +319,11 @@ class ClusterRunner {
   const ClusterRun& run_;
   const ControlSecurity& security_;
   const actors::RunOptions& options_;
-  const actors::Callbacks& callbacks_;
+  const std::vector<ShardRole> roles_;
   const std::string session_ = new_session_id();
   Cluster c_;
   std::vector<std::uint32_t> threads_, data_ports_;
-  actors::RunResult result_;
-  Clock::time_point start_;
-  std::size_t done_ = 0;
-  std::string failure_;
-  std::map<Step, actors::CheckpointParts> checkpoints_;
+  actors::RunLedger ledger_;
 };
 
 }  // namespace

@@ -3,8 +3,8 @@
 // (docs/architecture.md §6). It reaches every node over the control plane, checks protocol version and
 // config digest (hello), places the shards by the nodes' thread counts, has every node build its
 // shards and link to the others, starts them, and gathers iterations, checkpoints, the recording and
-// at the end the weights, exactly as the single-process coordinator does. Spike and error batches
-// flow between the nodes, never through here.
+// at the end the weights into the same RunLedger (actors/run_ledger.hpp) as the single-process
+// coordinator. Spike and error batches flow between the nodes, never through here.
 //
 // It monitors every remote actor: a node that dies or a data link that breaks stops the run at once
 // with a RunFailed that names the node, its address and its shards.

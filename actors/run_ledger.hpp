@@ -1,0 +1,69 @@
+#pragma once
+// The bookkeeping of one run, shared by the single-process coordinator (coordinator.cpp) and the
+// cluster coordinator (cluster/cluster_coordinator.cpp), so that the two differ only in where the
+// shards run: it collects the supervisor's iteration reports and the recording, assembles each
+// checkpoint from every shard's part (docs/architecture.md §7), counts the shards that are done, sums
+// the shards' counters and, at the end, puts the weights in canonical order and digests them.
+//
+// Callbacks run here. One that throws (a full disk, a failed evaluation) is recorded as the run's
+// failure instead of escaping: the coordinator must stop its actors before it reports it.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "actors/coordinator.hpp"
+#include "actors/messages.hpp"
+#include "runtime/network/shard.hpp"
+
+namespace eligo::actors {
+
+class RunLedger {
+ public:
+  // n_shards: every shard of the network (input, recurrent, supervisor), each of which sends one
+  // checkpoint part per checkpoint slice and one done message.
+  RunLedger(std::size_t n_shards, const Callbacks& callbacks);
+
+  // Starts the clock that iteration callbacks and simulate_seconds measure.
+  void start();
+  void on_iteration(const IterationReport& report);
+  // False when the part names a shard the network does not have (the caller says who sent it).
+  bool on_checkpoint_part(const ShardCheckpointPtr& part);
+  void on_recording(Recording recording) { result_.recording = std::move(recording); }
+  void on_shard_done() { ++done_; }
+  // Stops the clock: every shard is done or the run failed.
+  void stop();
+
+  bool all_done() const { return done_ >= n_shards_; }
+  // Records why the run stops; the coordinators leave their loop at the first failure.
+  void fail(std::string why) { failure_ = std::move(why); }
+  bool failed() const { return !failure_.empty(); }
+  const std::string& failure() const { return failure_; }
+  bool running() const { return !all_done() && !failed(); }
+
+  // After the run: one shard's (or one node's) weights and counters. Spikes count by role; the
+  // supervisor's are neither input nor recurrent spikes.
+  void add_weights(const WeightRecords& weights);
+  void add_counters(ShardRole role, const ShardCounters& counters);
+  // Cluster runs: bytes of data-plane frames one node sent.
+  void add_data_plane_bytes(std::uint64_t total, std::uint64_t spike_frames, std::uint64_t error_frames);
+
+  // The result, with the weights in canonical order and their digest.
+  RunResult finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  double elapsed() const;
+  template <class F>
+  void guarded(F&& f);
+
+  std::size_t n_shards_;
+  const Callbacks& callbacks_;
+  Clock::time_point start_;
+  std::size_t done_ = 0;
+  std::string failure_;
+  std::map<Step, CheckpointParts> checkpoints_;  // by slice, until every shard's part is in
+  RunResult result_;
+};
+
+}  // namespace eligo::actors
