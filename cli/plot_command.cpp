@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "cli/gnuplot_figures.hpp"
+#include "actors/session/run_directory.hpp"
 #include "cli/guarded_run.hpp"
-#include "cli/run_results.hpp"
+#include "cli/plotting/gnuplot_figures.hpp"
 
 namespace eligo::cli {
 namespace {
@@ -21,7 +21,7 @@ struct PlotOptions {
 };
 
 int run_plot(const PlotOptions& o) {
-  const RunResults run = read_run_results(o.dir);
+  const session::RunDirectoryContents run = session::read_run_directory(o.dir);
   const fs::path plots = fs::path(o.dir) / "plots";
   const auto written = draw_figures(run, plots, o.figures);
   spdlog::info("plot: {} figure(s) in {}; edit and re-run with: cd {} && gnuplot <figure>.gp", written.size(),

@@ -1,5 +1,5 @@
-// `eligo plot`: reading a run directory (cli/run_results.*) and drawing it with gnuplot
-// (cli/gnuplot_figures.*). The run directories are written here; the figures are checked as PNG
+// `eligo plot`: reading a run directory (actors/session/run_directory.hpp) and drawing it with gnuplot
+// (cli/plotting/gnuplot_figures.hpp). The run directories are written here; the figures are checked as PNG
 // files chunk by chunk. gnuplot is part of the setup (deploy/setup.sh), so these tests fail without it.
 #include <unistd.h>
 
@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/gnuplot_figures.hpp"
-#include "cli/run_results.hpp"
+#include "actors/session/run_directory.hpp"
+#include "cli/plotting/gnuplot_figures.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -24,10 +24,10 @@ namespace fs = std::filesystem;
 using eligo::cli::draw_figures;
 using eligo::cli::FigureOptions;
 using eligo::cli::GnuplotError;
-using eligo::cli::Population;
-using eligo::cli::read_run_results;
-using eligo::cli::RunFileError;
-using eligo::cli::RunResults;
+using eligo::session::Population;
+using eligo::session::read_run_directory;
+using eligo::session::RunDirectoryContents;
+using eligo::session::RunFileError;
 
 // A run directory with its recording/ folder, removed at the end.
 struct RunDir : eligo::test::TempDir {
@@ -109,7 +109,7 @@ void write_full_run(const RunDir& run) {
 // The RunFileError message reading `dir` gives; fails the test when there is none.
 std::string read_error(const fs::path& dir) {
   try {
-    read_run_results(dir);
+    read_run_directory(dir);
   } catch (const RunFileError& e) {
     return e.what();
   }
@@ -117,7 +117,7 @@ std::string read_error(const fs::path& dir) {
   return "";
 }
 
-std::string draw_error(const RunResults& run, const fs::path& plots, const std::string& program) {
+std::string draw_error(const RunDirectoryContents& run, const fs::path& plots, const std::string& program) {
   try {
     draw_figures(run, plots, FigureOptions{program});
   } catch (const GnuplotError& e) {
@@ -133,7 +133,7 @@ TEST_CASE("a full run directory is read with its optional files and missing fiel
   const RunDir run;
   write_full_run(run);
   run.write("summary.json", R"({"name": "digits", "task": "nmnist", "final_loss": 1.0})");
-  const RunResults r = read_run_results(run.path());
+  const RunDirectoryContents r = read_run_directory(run.path());
   CHECK(r.name == "digits");
   CHECK(r.task == "nmnist");
   REQUIRE(r.metrics.size() == 4);
@@ -156,7 +156,7 @@ TEST_CASE("a full run directory is read with its optional files and missing fiel
 TEST_CASE("a run without summary, recordings or evaluations is named after its directory", "[plot]") {
   const RunDir run;
   run.write("metrics.jsonl", "{\"iteration\": 1.0, \"loss\": 3}\r\n\r\n{\"iteration\": 2, \"loss\": 2}\n\n");
-  const RunResults r = read_run_results(run.path().string() + "/");
+  const RunDirectoryContents r = read_run_directory(run.path().string() + "/");
   CHECK(r.name == run.path().filename().string());
   CHECK(r.task.empty());
   REQUIRE(r.metrics.size() == 2);  // CRLF and blank lines are fine; 1.0 reads as iteration 1
@@ -173,7 +173,7 @@ TEST_CASE("plotting a full run writes valid training, raster and readout PNGs wi
   const fs::path pwned = run.path() / "pwned";
   run.write("summary.json", "{\"name\": \"it's `touch " + pwned.string() + "`\\nrun\", \"task\": \"nmnist\"}");
   const fs::path plots = run.path() / "plots";
-  const std::vector<fs::path> written = draw_figures(read_run_results(run.path()), plots);
+  const std::vector<fs::path> written = draw_figures(read_run_directory(run.path()), plots);
   CHECK(written == std::vector<fs::path>{plots / "training.png", plots / "raster.png", plots / "readout.png"});
   for (const fs::path& png : written) {
     INFO(png);
@@ -192,7 +192,7 @@ TEST_CASE("only the figures whose inputs exist are drawn, and a silent populatio
   run.write("metrics.jsonl", "{\"iteration\":1,\"loss\":4}\n{\"iteration\":2,\"loss\":3}\n");
   run.write("recording/spikes.tsv", "# step\tpopulation\tneuron\n5\trec\t0\n9\trec\t3\n");
   const fs::path plots = run.path() / "plots";
-  const std::vector<fs::path> written = draw_figures(read_run_results(run.path()), plots);
+  const std::vector<fs::path> written = draw_figures(read_run_directory(run.path()), plots);
   CHECK(written == std::vector<fs::path>{plots / "training.png", plots / "raster.png"});
   for (const fs::path& png : written) CHECK(png_problem(png) == "");
   CHECK_FALSE(fs::exists(plots / "readout.png"));
@@ -245,7 +245,7 @@ TEST_CASE("a malformed line is named by file and line number", "[plot]") {
 TEST_CASE("a gnuplot that is missing or fails is named with its exit status and error output", "[plot]") {
   const RunDir run;
   run.write("metrics.jsonl", "{\"iteration\":1,\"loss\":4}\n");
-  const RunResults r = read_run_results(run.path());
+  const RunDirectoryContents r = read_run_directory(run.path());
   const fs::path plots = run.path() / "plots";
 
   const std::string missing = (run.path() / "no_gnuplot_here").string();

@@ -1,10 +1,6 @@
-#include "cli/gnuplot_figures.hpp"
+#include "cli/plotting/gnuplot_figures.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,12 +12,18 @@
 #include <optional>
 #include <sstream>
 
-extern char** environ;
+#include "cli/process/subprocess.hpp"
 
 namespace eligo::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using session::HeldOutEvaluation;
+using session::IterationMetrics;
+using session::Population;
+using session::ReadoutSample;
+using session::RecordedSpike;
+using session::RunDirectoryContents;
 
 // --- data files -------------------------------------------------------------------------------------
 
@@ -61,7 +63,9 @@ std::string quoted(const std::string& text) {
   return q + "'";
 }
 
-std::string run_title(const RunResults& run) { return run.task.empty() ? run.name : run.name + " (" + run.task + ")"; }
+std::string run_title(const RunDirectoryContents& run) {
+  return run.task.empty() ? run.name : run.name + " (" + run.task + ")";
+}
 
 // Terminal, size and output. pngcairo draws antialiased lines; plain png (libgd) is the fallback
 // gnuplot builds without cairo still have. noenhanced: names like sine_wave are text, not subscripts.
@@ -116,7 +120,7 @@ std::string line_style(std::size_t n_points) {
 
 // Iterations are whole numbers: with few of them gnuplot's automatic ticks would show 1.5, and with
 // one of them the range would be empty (gnuplot warns and widens it).
-std::string iteration_axis(const RunResults& run) {
+std::string iteration_axis(const RunDirectoryContents& run) {
   std::vector<std::int64_t> its;
   for (const IterationMetrics& m : run.metrics) its.push_back(m.iteration);
   for (const HeldOutEvaluation& e : run.evaluations) its.push_back(e.iteration);
@@ -129,7 +133,7 @@ std::string iteration_axis(const RunResults& run) {
 }
 
 // training.dat: iteration loss accuracy; evaluations.dat: iteration accuracy loss.
-std::string training_figure(const RunResults& run, const fs::path& dir) {
+std::string training_figure(const RunDirectoryContents& run, const fs::path& dir) {
   std::ostringstream data;
   data << "# iteration\tloss\taccuracy\n";
   bool any_loss = false, any_accuracy = false;
@@ -178,7 +182,7 @@ std::string training_figure(const RunResults& run, const fs::path& dir) {
 }
 
 // raster_in.dat and raster_rec.dat: step neuron. Both panels share the step range so they line up.
-std::string raster_figure(const RunResults& run, const fs::path& dir) {
+std::string raster_figure(const RunDirectoryContents& run, const fs::path& dir) {
   const std::vector<RecordedSpike>& spikes = *run.spikes;
   std::ostringstream in_data, rec_data;
   in_data << "# step\tneuron (input population)\n";
@@ -216,7 +220,7 @@ std::string raster_figure(const RunResults& run, const fs::path& dir) {
 }
 
 // readout.dat: one block per readout (gnuplot "index i"), columns step signal target.
-std::string readout_figure(const RunResults& run, const fs::path& dir) {
+std::string readout_figure(const RunDirectoryContents& run, const fs::path& dir) {
   std::map<std::int64_t, std::vector<const ReadoutSample*>> by_readout;
   for (const ReadoutSample& s : *run.readout) by_readout[s.readout].push_back(&s);
 
@@ -262,59 +266,31 @@ std::string readout_figure(const RunResults& run, const fs::path& dir) {
 
 // --- running gnuplot --------------------------------------------------------------------------------
 
-struct ChildOutcome {
-  int status = 0;
-  std::string errors;  // gnuplot's stderr
-};
-
-// Starts `program script` in dir with posix_spawn: arguments go to exec as they are, so no path or
-// run name ever passes through a shell. stdin is /dev/null so a stray `pause` cannot wait forever.
-ChildOutcome run_program(const std::string& program, const std::string& script, const fs::path& dir,
-                         const std::string& command) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-    throw GnuplotError("cannot run " + command + ": pipe: " + std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);  // dup2 drops O_CLOEXEC on fd 2 only
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  std::vector<std::string> args{program, script};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawn_error = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  if (spawn_error != 0) {
-    ::close(pipe_fds[0]);
-    throw GnuplotError("cannot run " + command + " in " + dir.string() + ": " + std::strerror(spawn_error) +
-                       (spawn_error == ENOENT ? " (is gnuplot installed? deploy/setup.sh installs gnuplot-nox)" : ""));
+// Runs `program script` in dir. stdin is /dev/null so a stray `pause` cannot wait forever; stderr is
+// kept for the error message.
+Subprocess run_program(const std::string& program, const std::string& script, const fs::path& dir,
+                       const std::string& command) {
+  SubprocessOptions options;
+  options.working_directory = dir;
+  options.stdin_from_null = true;
+  options.stdout_to = SubprocessOptions::Stdout::discard;
+  options.capture_stderr = true;
+  Subprocess r;
+  try {
+    r = run_subprocess({program, script}, options);
+  } catch (const SubprocessError& e) {
+    throw GnuplotError("cannot run " + command + ": " + e.what());
   }
-  ChildOutcome outcome;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-    if (n > 0) {
-      if (outcome.errors.size() < 64 * 1024) outcome.errors.append(buf, static_cast<std::size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
+  if (r.spawn_error != 0) {
+    throw GnuplotError(
+        "cannot run " + command + " in " + dir.string() + ": " + std::strerror(r.spawn_error) +
+        (r.spawn_error == ENOENT ? " (is gnuplot installed? deploy/setup.sh installs gnuplot-nox)" : ""));
   }
-  ::close(pipe_fds[0]);
-  while (::waitpid(pid, &outcome.status, 0) < 0) {
-    if (errno != EINTR) throw GnuplotError("cannot run " + command + ": waitpid: " + std::strerror(errno));
-  }
-  while (!outcome.errors.empty() && std::isspace(static_cast<unsigned char>(outcome.errors.back()))) {
-    outcome.errors.pop_back();
-  }
-  return outcome;
+  return r;
 }
 
 fs::path run_gnuplot(const std::string& figure, const fs::path& dir, const FigureOptions& options) {
-  // The child changes into dir before exec, so a relative program path must be made absolute here.
+  // The child changes into dir before exec: a relative program path is named absolute, as it runs.
   std::string program = options.gnuplot;
   if (program.find('/') != std::string::npos) program = fs::absolute(program).string();
   const std::string script = figure + ".gp";
@@ -323,15 +299,15 @@ fs::path run_gnuplot(const std::string& figure, const fs::path& dir, const Figur
   const fs::path png = dir / (figure + ".png");
   std::error_code ec;
   fs::remove(png, ec);
-  const ChildOutcome r = run_program(program, script, dir, command);
+  const Subprocess r = run_program(program, script, dir, command);
   const std::string errors = r.errors.empty() ? "" : ":\n" + r.errors;
-  if (WIFSIGNALED(r.status)) {
-    throw GnuplotError(command + " in " + dir.string() + " was killed by signal " + std::to_string(WTERMSIG(r.status)) +
+  if (r.killed()) {
+    throw GnuplotError(command + " in " + dir.string() + " was killed by signal " + std::to_string(r.signal()) +
                        errors);
   }
-  if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
-    throw GnuplotError(command + " in " + dir.string() + " failed with exit status " +
-                       std::to_string(WEXITSTATUS(r.status)) + errors);
+  if (!r.exited_normally()) {
+    throw GnuplotError(command + " in " + dir.string() + " failed with exit status " + std::to_string(r.exit_status()) +
+                       errors);
   }
   if (!fs::exists(png, ec) || fs::file_size(png, ec) == 0) {
     throw GnuplotError(command + " in " + dir.string() + " exited normally but wrote no " + png.filename().string() +
@@ -344,7 +320,8 @@ fs::path run_gnuplot(const std::string& figure, const fs::path& dir, const Figur
 
 }  // namespace
 
-std::vector<fs::path> draw_figures(const RunResults& run, const fs::path& plots_dir, const FigureOptions& options) {
+std::vector<fs::path> draw_figures(const RunDirectoryContents& run, const fs::path& plots_dir,
+                                   const FigureOptions& options) {
   std::error_code ec;
   fs::create_directories(plots_dir, ec);
   if (ec) throw std::runtime_error("cannot create " + plots_dir.string() + ": " + ec.message());

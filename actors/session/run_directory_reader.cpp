@@ -1,5 +1,4 @@
-#include "cli/run_results.hpp"
-
+// The reading half of run_directory.hpp: strict, with errors that name the file and line.
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -8,7 +7,9 @@
 #include <sstream>
 #include <string_view>
 
-namespace eligo::cli {
+#include "actors/session/run_directory.hpp"
+
+namespace eligo::session {
 namespace {
 
 namespace fs = std::filesystem;
@@ -145,7 +146,7 @@ void expect_columns(const std::vector<std::string>& columns, std::size_t n, cons
 
 // --- summary.json ---------------------------------------------------------------------------------
 
-void read_summary(const fs::path& file, RunResults& r) {
+void read_summary(const fs::path& file, RunDirectoryContents& r) {
   std::ifstream in = open_for_reading(file);
   json summary;
   try {
@@ -160,8 +161,8 @@ void read_summary(const fs::path& file, RunResults& r) {
     if (!it->is_string()) throw RunFileError(file.string() + ": field \"" + field + "\" must be a string");
     out = it->get<std::string>();
   };
-  text_field("name", r.name);
-  text_field("task", r.task);
+  text_field(fields::kName, r.name);
+  text_field(fields::kTask, r.task);
 }
 
 }  // namespace
@@ -169,8 +170,8 @@ void read_summary(const fs::path& file, RunResults& r) {
 std::vector<IterationMetrics> read_metrics(const fs::path& file) {
   std::vector<IterationMetrics> metrics;
   for (const JsonLine& l : read_json_lines(file)) {
-    metrics.push_back({l.required_integer("iteration"), l.number("loss"), l.number("accuracy"), l.integer("spikes"),
-                       l.number("rate_hz"), l.number("wall_seconds")});
+    metrics.push_back({l.required_integer(fields::kIteration), l.number(fields::kLoss), l.number(fields::kAccuracy),
+                       l.integer(fields::kSpikes), l.number(fields::kRateHz), l.number(fields::kWallSeconds)});
   }
   return metrics;
 }
@@ -178,8 +179,8 @@ std::vector<IterationMetrics> read_metrics(const fs::path& file) {
 std::vector<HeldOutEvaluation> read_evaluations(const fs::path& file) {
   std::vector<HeldOutEvaluation> evaluations;
   for (const JsonLine& l : read_json_lines(file)) {
-    evaluations.push_back(
-        {l.required_integer("iteration"), l.number("accuracy"), l.number("loss"), l.integer("samples")});
+    evaluations.push_back({l.required_integer(fields::kIteration), l.number(fields::kAccuracy), l.number(fields::kLoss),
+                           l.integer(fields::kSamples)});
   }
   return evaluations;
 }
@@ -191,9 +192,9 @@ std::vector<RecordedSpike> read_spike_recording(const fs::path& file) {
     expect_columns(c, 3, "step, population, neuron", file, line);
     RecordedSpike s;
     s.step = parse_integer(c[0], file, line, "step");
-    if (c[1] == "in") {
+    if (c[1] == populations::kInput) {
       s.population = Population::input;
-    } else if (c[1] == "rec") {
+    } else if (c[1] == populations::kRecurrent) {
       s.population = Population::recurrent;
     } else {
       fail_at(file, line, "column population must be \"in\" or \"rec\" (got \"" + c[1] + "\")");
@@ -215,27 +216,28 @@ std::vector<ReadoutSample> read_readout_recording(const fs::path& file) {
   return samples;
 }
 
-RunResults read_run_results(const fs::path& dir) {
+RunDirectoryContents read_run_directory(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) throw RunFileError(dir.string() + ": no such run directory");
   if (!fs::is_directory(dir, ec)) throw RunFileError(dir.string() + ": not a directory");
-  const fs::path metrics = dir / "metrics.jsonl";
+  const fs::path metrics = dir / files::kMetrics;
   if (!fs::exists(metrics, ec)) {
     throw RunFileError(metrics.string() + ": missing (is " + dir.string() + " an output directory of eligo train?)");
   }
 
-  RunResults r;
+  RunDirectoryContents r;
   r.dir = dir;
   // The directory's own name is the best title while summary.json is not written yet (training runs).
   fs::path normal = fs::absolute(dir, ec).lexically_normal();
   if (!normal.has_filename()) normal = normal.parent_path();  // "out/sine_wave/" names sine_wave
   r.name = normal.filename().string();
   r.metrics = read_metrics(metrics);
-  if (const fs::path f = dir / "evaluations.jsonl"; fs::exists(f, ec)) r.evaluations = read_evaluations(f);
-  if (const fs::path f = dir / "recording" / "spikes.tsv"; fs::exists(f, ec)) r.spikes = read_spike_recording(f);
-  if (const fs::path f = dir / "recording" / "readout.tsv"; fs::exists(f, ec)) r.readout = read_readout_recording(f);
-  if (const fs::path f = dir / "summary.json"; fs::exists(f, ec)) read_summary(f, r);
+  if (const fs::path f = dir / files::kEvaluations; fs::exists(f, ec)) r.evaluations = read_evaluations(f);
+  const fs::path recording = dir / files::kRecording;
+  if (const fs::path f = recording / files::kSpikes; fs::exists(f, ec)) r.spikes = read_spike_recording(f);
+  if (const fs::path f = recording / files::kReadout; fs::exists(f, ec)) r.readout = read_readout_recording(f);
+  if (const fs::path f = dir / files::kSummary; fs::exists(f, ec)) read_summary(f, r);
   return r;
 }
 
-}  // namespace eligo::cli
+}  // namespace eligo::session

@@ -1,8 +1,8 @@
 #pragma once
 // Draws the figures of one training run with gnuplot: for each figure it writes plain data files and a
 // gnuplot script into the plots directory, runs the gnuplot program on the script (no shell), and
-// checks that the PNG appeared. Data and scripts stay next to the PNGs so that users can edit them and
-// re-run `cd <plots> && gnuplot <figure>.gp`.
+// checks that the PNG appeared (cli/process/subprocess.hpp). Data and scripts stay next to the PNGs so
+// that users can edit them and re-run `cd <plots> && gnuplot <figure>.gp`.
 //
 //   training.png   loss vs iteration; a second panel (0–1) with training and held-out accuracy when recorded
 //   raster.png     spike raster, input and recurrent populations in two panels (recording/spikes.tsv)
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/run_results.hpp"
+#include "actors/session/run_directory.hpp"
 
 namespace eligo::cli {
 
@@ -30,7 +30,8 @@ struct FigureOptions {
 // Draws every figure whose input is in `run` into plots_dir (created if missing) and returns the PNGs
 // written, in order. Logs each one. Throws GnuplotError, or std::runtime_error when a file cannot be
 // written.
-std::vector<std::filesystem::path> draw_figures(const RunResults& run, const std::filesystem::path& plots_dir,
+std::vector<std::filesystem::path> draw_figures(const session::RunDirectoryContents& run,
+                                                const std::filesystem::path& plots_dir,
                                                 const FigureOptions& options = {});
 
 }  // namespace eligo::cli
