@@ -1,11 +1,14 @@
 // NEST conformance: every bundled reference case reproduces NEST's losses, and the numbers do not
-// depend on how the network is split into shards.
+// depend on the path that computes them. Each case runs once per path: the shards stepped by hand on one
+// shard, the same split into many shards, and the actors on two threads (`eligo verify` through the CLI
+// is the product's own check, in ctest as cli.verify_bundled_cases).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "actors/coordinator.hpp"
 #include "runtime/verification/case_runner.hpp"
 
 namespace {
@@ -19,6 +22,12 @@ std::vector<std::string> bundled_cases() {
   return files;
 }
 
+std::vector<double> losses_of(const eligo::actors::RunResult& r) {
+  std::vector<double> loss;
+  for (const auto& it : r.iterations) loss.push_back(it.loss);
+  return loss;
+}
+
 }  // namespace
 
 TEST_CASE("the bundled NEST cases are all present", "[conformance]") {
@@ -26,30 +35,31 @@ TEST_CASE("the bundled NEST cases are all present", "[conformance]") {
   CHECK(bundled_cases().size() == 8);
 }
 
-TEST_CASE("every bundled NEST case reproduces NEST's losses within 1e-10", "[conformance]") {
-  for (const std::string& file : bundled_cases()) {
-    SECTION(std::filesystem::path(file).filename().string()) {
-      const eligo::ReferenceCase c = eligo::load_reference_case(file);
-      const eligo::CaseResult r = eligo::run_reference_case(c);
-      REQUIRE(r.loss.size() == c.loss_reference.size());
-      INFO("max relative deviation " << r.comparison.max_relative_deviation);
-      CHECK(r.comparison.within(1e-10));
-      CHECK(r.rec_spikes > 0);
-    }
-  }
-}
-
-TEST_CASE("the NEST cases give bit-identical losses and weights however the network is sharded", "[conformance]") {
+TEST_CASE("every bundled NEST case reproduces NEST's losses, the same to the bit sharded and through the actors",
+          "[conformance][actors]") {
   for (const std::string& file : bundled_cases()) {
     SECTION(std::filesystem::path(file).filename().string()) {
       const eligo::ReferenceCase c = eligo::load_reference_case(file);
       const eligo::CaseResult one = eligo::run_reference_case(c);
+      REQUIRE(one.loss.size() == c.loss_reference.size());
+      INFO("max relative deviation " << one.comparison.max_relative_deviation);
+      CHECK(one.comparison.within(1e-10));
+      CHECK(one.rec_spikes > 0);
+
       eligo::PartitionOptions split;
       split.input_shards = 3;
       split.recurrent_shards = 7;
       const eligo::CaseResult many = eligo::run_reference_case(c, split);
       CHECK(many.loss == one.loss);
       CHECK(many.weights_digest == one.weights_digest);
+
+      eligo::actors::RunOptions options;
+      options.threads = 2;
+      options.shards = 3;
+      const eligo::actors::IterationPlan plan{c.loss.first_step, c.loss.sequence, c.loss.group_size, c.loss.n_iter};
+      const eligo::actors::RunResult actors = eligo::actors::run_network(c.network, c.n_steps, plan, options);
+      CHECK(losses_of(actors) == one.loss);
+      CHECK(actors.weights_digest == one.weights_digest);
     }
   }
 }

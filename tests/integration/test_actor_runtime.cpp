@@ -11,7 +11,6 @@
 #include "runtime/network/benchmark_network.hpp"
 #include "runtime/network/sequential_driver.hpp"
 #include "runtime/network/weights_digest.hpp"
-#include "runtime/verification/case_runner.hpp"
 
 namespace {
 
@@ -65,23 +64,6 @@ TEST_CASE("a 1000-neuron plastic network trains to the same weights digest at an
     const auto r = run(b, threads, shards);
     CHECK(r.weights_digest == reference.weights_digest);
     CHECK(r.iterations.back().loss == reference.iterations.back().loss);
-  }
-}
-
-TEST_CASE("every NEST case gives through the actors the losses and weights of the shards stepped by hand",
-          "[actors][conformance]") {
-  for (const auto& e : std::filesystem::directory_iterator(std::string(ELIGO_TEST_DATA_DIR) + "/nest")) {
-    if (e.path().extension() != ".json") continue;
-    SECTION(e.path().filename().string()) {
-      const eligo::ReferenceCase c = eligo::load_reference_case(e.path());
-      const eligo::CaseResult by_hand = eligo::run_reference_case(c);
-      const auto r = eligo::actors::run_network(c.network, c.n_steps, plan_of(c.loss), options(2, 3));
-      std::vector<double> loss;
-      for (const auto& it : r.iterations) loss.push_back(it.loss);
-      CHECK(loss == by_hand.loss);
-      CHECK(eligo::compare_losses(loss, c.loss_reference).within(1e-10));
-      CHECK(r.weights_digest == by_hand.weights_digest);
-    }
   }
 }
 
