@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "runtime/core/file_field_error.hpp"
+#include "runtime/config/config_errors.hpp"
 #include "runtime/data/tasks/classification_task.hpp"
+#include "runtime/losses/loss_window.hpp"
 #include "runtime/network/network_description.hpp"
-#include "runtime/verification/reference_case.hpp"
 
 namespace eligo {
 
@@ -28,18 +28,12 @@ struct TrainingSetup {
   std::int64_t evaluate_every = 0;                   // iterations; 0: no held-out evaluation during training
 };
 
-// Every problem with a config file: the message names the file, the field and the problem, e.g.
-// "examples/sine.yaml: field populations[1].params.tau_m: must be > 0 (got -3)".
-class ConfigError : public FileFieldError {
- public:
-  using FileFieldError::FileFieldError;
-};
-
 struct ConfigOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::int64_t> iterations;
 };
 
+// Every problem with the file is a ConfigError (config_errors.hpp) that names the file and the field.
 TrainingSetup load_training_config(const std::filesystem::path& file, const ConfigOverrides& overrides = {});
 
 // The same from a config's text, as if it had been read from `as_file` (whose name decides YAML or JSON

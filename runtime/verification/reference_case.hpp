@@ -6,18 +6,10 @@
 #include <vector>
 
 #include "runtime/core/file_field_error.hpp"
+#include "runtime/losses/loss_window.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo {
-
-// Where the loss is read from the readout samples (docs/numerics.md §15).
-struct LossWindow {
-  Step first_step = 0;  // recorded_steps_first_last[0]
-  Step last_step = 0;   // recorded_steps_first_last[1], inclusive
-  std::int64_t n_iter = 0;
-  std::int64_t group_size = 1;
-  std::int64_t sequence = 0;
-};
 
 struct ReferenceCase {
   std::string name;

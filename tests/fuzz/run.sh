@@ -15,7 +15,7 @@ common=(runtime/models/parameter_checks.cpp runtime/models/model_parameters.cpp 
         runtime/network/connection_rules.cpp runtime/data/*/*.cpp runtime/verification/reference_case.cpp runtime/core/*.cpp)
 clang++ "${flags[@]}" tests/fuzz/fuzz_reference_case.cpp "${common[@]}" \
   -larchive -lcrypto -o "$out/fuzz_reference_case"
-clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/training_config.cpp "${common[@]}" \
+clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/training_config.cpp runtime/config/config_*.cpp "${common[@]}" \
   "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -o "$out/fuzz_training_config"
 clang++ "${flags[@]}" tests/fuzz/fuzz_frame_decoder.cpp actors/transport/frame_codec.cpp "$gen/messages.pb.cc" \
   -lprotobuf -o "$out/fuzz_frame_decoder"

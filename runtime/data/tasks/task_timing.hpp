@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "runtime/core/time.hpp"
+#include "runtime/losses/loss_window.hpp"
 #include "runtime/network/network_description.hpp"
-#include "runtime/verification/reference_case.hpp"
 
 namespace eligo {
 

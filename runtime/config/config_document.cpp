@@ -1,0 +1,182 @@
+// Stage 1 of the config loader (config_document.hpp): text → one JSON tree, duplicate keys refused.
+#include "runtime/config/config_document.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <vector>
+
+namespace eligo::config_loading {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+std::string at_line(const YAML::Mark& mark) { return " (line " + std::to_string(mark.line + 1) + ")"; }
+
+// An unquoted YAML scalar typed by the YAML 1.2 core schema. Infinities and NaN become the strings
+// protobuf's JSON mapping uses for them, since JSON has no literal for either.
+json plain_scalar(const std::string& s) {
+  static const std::regex boolean("true|True|TRUE|false|False|FALSE");
+  static const std::regex integer("[-+]?[0-9]+");
+  static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  static const std::regex infinity(R"([-+]?\.(inf|Inf|INF))");
+  static const std::regex nan(R"(\.(nan|NaN|NAN))");
+  if (std::regex_match(s, boolean)) return s[0] == 't' || s[0] == 'T';
+  const std::string digits = !s.empty() && s[0] == '+' ? s.substr(1) : s;  // from_chars takes no '+'
+  const char* first = digits.data();
+  const char* last = first + digits.size();
+  if (std::regex_match(s, integer)) {
+    std::int64_t i = 0;
+    if (std::from_chars(first, last, i).ec == std::errc()) return i;
+    std::uint64_t u = 0;
+    if (std::from_chars(first, last, u).ec == std::errc()) return u;
+  }
+  if (std::regex_match(s, floating) || std::regex_match(s, integer)) {
+    double x = 0.0;
+    const auto res = std::from_chars(first, last, x);
+    if (res.ec == std::errc() && std::isfinite(x)) return x;
+    return s;  // out of the double range: protobuf reports it as a wrong value for the field
+  }
+  if (std::regex_match(s, infinity)) return s[0] == '-' ? "-Infinity" : "Infinity";
+  if (std::regex_match(s, nan)) return "NaN";
+  return s;
+}
+
+json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& path) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      // "!" marks a quoted scalar: always a string, so size: "10" stays text.
+      if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return node.Scalar();
+      if (node.Tag() != "?") r.fail(path, "unsupported YAML tag " + node.Tag() + at_line(node.Mark()));
+      return plain_scalar(node.Scalar());
+    case YAML::NodeType::Sequence: {
+      json array = json::array();
+      for (const YAML::Node& item : node) array.push_back(yaml_to_json(item, r, element(path, array.size())));
+      return array;
+    }
+    case YAML::NodeType::Map: {
+      json object = json::object();
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) r.fail(path, "keys must be plain names" + at_line(entry.first.Mark()));
+        const std::string& key = entry.first.Scalar();
+        const std::string field = member(path, key);
+        if (object.contains(key)) r.fail(field, "duplicate key" + at_line(entry.first.Mark()));
+        object[key] = yaml_to_json(entry.second, r, field);
+      }
+      return object;
+    }
+  }
+  return nullptr;
+}
+
+json parse_yaml(const std::string& text, const Reporter& r) {
+  try {
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1)
+      r.fail("", "holds " + std::to_string(documents.size()) + " YAML documents (expected one)");
+    return documents.empty() ? json() : yaml_to_json(documents.front(), r, "");
+  } catch (const YAML::Exception& e) {
+    r.fail("", "malformed YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
+                   std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+}
+
+// Follows nlohmann's parse events to know the path of the key being read, so that a duplicate key
+// is reported with its field.
+class DuplicateKeyCheck {
+ public:
+  explicit DuplicateKeyCheck(const Reporter& r) : r_(r) {}
+
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        frames_.emplace_back(false);
+        break;
+      case json::parse_event_t::array_start:
+        frames_.emplace_back(true);
+        break;
+      case json::parse_event_t::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) r_.fail(path(), "duplicate key");
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::value:
+        element_done();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    explicit Frame(bool is_array) : array(is_array) {}
+    bool array;
+    std::size_t index = 0;
+    std::string key;
+    std::set<std::string> keys;
+  };
+
+  void element_done() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::string path() const {
+    std::string p;
+    for (const Frame& f : frames_) p = f.array ? element(p, f.index) : member(p, f.key);
+    return p;
+  }
+
+  const Reporter& r_;
+  std::vector<Frame> frames_;
+};
+
+json parse_json(const std::string& text, const Reporter& r) {
+  try {
+    return json::parse(text, DuplicateKeyCheck(r));
+  } catch (const json::exception& e) {
+    // what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: …".
+    const std::string what = e.what();
+    const auto tag_end = what.find("] ");
+    r.fail("", "malformed JSON: " + (tag_end == std::string::npos ? what : what.substr(tag_end + 2)));
+  }
+}
+
+}  // namespace
+
+std::string read_text(const Reporter& r) {
+  std::error_code ec;
+  if (!fs::exists(r.file(), ec)) r.fail("", "no such file");
+  if (!fs::is_regular_file(r.file(), ec)) r.fail("", "not a regular file");
+  std::ifstream in(r.file(), std::ios::binary);
+  if (!in) r.fail("", std::string("cannot open for reading: ") + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) r.fail("", "read error");
+  return text;
+}
+
+json parse_document(const std::string& text, const Reporter& r) {
+  const std::string ext = r.file().extension().string();
+  if (ext == ".yaml" || ext == ".yml") return parse_yaml(text, r);
+  if (ext == ".json") return parse_json(text, r);
+  r.fail("", "unknown config format " + in_quotes(ext) + " (expected .yaml, .yml or .json)");
+}
+
+}  // namespace eligo::config_loading

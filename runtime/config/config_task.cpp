@@ -1,0 +1,228 @@
+// Stage 3d of the config loader (config_task.hpp): the task's settings, checked, and laid out into the network.
+#include "runtime/config/config_task.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/config/config_limits.hpp"
+#include "runtime/data/tasks/classification_task.hpp"
+#include "runtime/data/tasks/nmnist_task.hpp"
+#include "runtime/data/tasks/sine_wave_task.hpp"
+
+namespace eligo::config_loading {
+
+namespace fs = std::filesystem;
+namespace pb = ::eligo::config;
+
+namespace {
+
+// The task's storage, in entries (input spike steps plus target samples): about 4 GB at 16 bytes each.
+constexpr double kMaxTaskEntries = 2.5e8;
+
+enum class TaskKind { sine_wave, evidence_accumulation, nmnist };
+constexpr Choice<TaskKind> kTaskKinds[] = {{"sine_wave", TaskKind::sine_wave},
+                                           {"evidence_accumulation", TaskKind::evidence_accumulation},
+                                           {"nmnist", TaskKind::nmnist}};
+
+// The task fields each kind reads; any other field that is set is refused, so that a setting of
+// another kind is never silently ignored.
+const std::set<std::string>& task_fields(TaskKind kind) {
+  static const std::set<std::string> sine{"kind",          "sequence_steps", "input_rate_hz",     "periods_steps",
+                                          "amplitude_low", "amplitude_high", "final_update_spike"};
+  static const std::set<std::string> evidence{
+      "kind",         "sequence_steps", "final_update_spike", "learning_window_steps",
+      "target_value", "cues",           "cue_steps",          "spacing_steps",
+      "delay_steps",  "recall_steps",   "cue_probability",    "spike_probability",
+      "test_samples"};
+  static const std::set<std::string> nmnist{
+      "kind",         "sequence_steps", "final_update_spike", "learning_window_steps",
+      "target_value", "data_dir",       "test_samples"};
+  switch (kind) {
+    case TaskKind::sine_wave:
+      return sine;
+    case TaskKind::evidence_accumulation:
+      return evidence;
+    case TaskKind::nmnist:
+      return nmnist;
+  }
+  return sine;
+}
+
+void refuse_other_kinds_fields(const Reporter& r, const pb::Task& t, TaskKind kind) {
+  std::vector<const google::protobuf::FieldDescriptor*> set_fields;
+  t.GetReflection()->ListFields(t, &set_fields);
+  for (const auto* f : set_fields) {
+    if (!task_fields(kind).contains(f->name()))
+      r.fail(member("task", f->name()), "is not a setting of task kind " + in_quotes(t.kind()));
+  }
+}
+
+// Refuses a task longer than kMaxTaskSteps steps.
+void check_task_steps(const Reporter& r, std::int64_t sequence, std::int64_t sequences) {
+  if (sequence > kMaxTaskSteps / sequences)
+    r.fail("training.iterations", "sequence_steps × sequences must be at most " + std::to_string(kMaxTaskSteps) +
+                                      " steps (got " + std::to_string(sequence) + " × " + std::to_string(sequences) +
+                                      ")");
+}
+
+SineWaveTaskParams read_sine_wave(const Reporter& r, const pb::Task& t, std::int64_t iterations, std::uint64_t seed,
+                                  double h) {
+  SineWaveTaskParams p;
+  p.seed = seed;
+  p.iterations = iterations;
+  if (t.has_sequence_steps()) p.sequence = r.integer(t.sequence_steps(), "task.sequence_steps", 1, kMaxTaskSteps);
+  check_task_steps(r, p.sequence, p.iterations);
+  if (t.has_input_rate_hz()) p.input_rate_hz = t.input_rate_hz();
+  const double max_rate = 1000.0 / h;  // one spike per step
+  r.expect(p.input_rate_hz >= 0.0 && p.input_rate_hz <= max_rate, "task.input_rate_hz",
+           "in [0, " + show(max_rate) + "] Hz (at most one spike per step)", p.input_rate_hz);
+  if (t.periods_steps_size() > 0) {
+    if (t.periods_steps_size() != 4)
+      r.fail("task.periods_steps",
+             "must list 4 periods, one per sine (got " + std::to_string(t.periods_steps_size()) + ")");
+    for (int j = 0; j < 4; ++j) {
+      p.periods_steps[j] = t.periods_steps(j);
+      r.expect(p.periods_steps[j] > 0.0 && std::isfinite(p.periods_steps[j]),
+               element("task.periods_steps", static_cast<std::size_t>(j)), "> 0 and finite", p.periods_steps[j]);
+    }
+  }
+  if (t.has_amplitude_low()) p.amplitude_low = t.amplitude_low();
+  if (t.has_amplitude_high()) p.amplitude_high = t.amplitude_high();
+  r.expect(std::isfinite(p.amplitude_low), "task.amplitude_low", "finite", p.amplitude_low);
+  r.expect(std::isfinite(p.amplitude_high) && p.amplitude_high >= p.amplitude_low, "task.amplitude_high",
+           "finite and >= amplitude_low = " + show(p.amplitude_low), p.amplitude_high);
+  if (t.has_final_update_spike()) p.final_update_spike = t.final_update_spike();
+  return p;
+}
+
+TaskTiming lay_out_sine_wave(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iterations,
+                             std::uint64_t seed, NetworkDescription& net) {
+  if (c.training().has_group_size() && c.training().group_size() != 1)
+    r.fail("training.group_size", "must be 1 for the sine_wave task: an iteration is one sequence (got " +
+                                      std::to_string(c.training().group_size()) + ")");
+  const SineWaveTaskParams task = read_sine_wave(r, c.task(), iterations, seed, net.resolution_ms);
+  // The task is stored step by step for the whole run: refuse what would exhaust memory.
+  const double steps = static_cast<double>(task.sequence) * static_cast<double>(task.iterations);
+  const double entries = steps * (net.n_in * task.input_rate_hz * net.resolution_ms / 1000.0 + net.n_out);
+  if (entries > kMaxTaskEntries) {
+    r.fail("task", "would store about " + show(std::round(entries)) + " input spikes and target samples (" +
+                       show(std::round(entries * 16 / 1e9)) + " GB); lower training.iterations, " +
+                       "task.sequence_steps, task.input_rate_hz or the input and readout sizes");
+  }
+  return make_sine_wave_task(net, task);
+}
+
+EvidenceAccumulationParams read_evidence(const Reporter& r, const pb::Task& t, const NetworkDescription& net) {
+  EvidenceAccumulationParams p;
+  constexpr std::int64_t kMaxPhase = 1'000'000;
+  if (t.has_cues()) p.cues = r.integer(t.cues(), "task.cues", 1, 1000);
+  if (t.has_cue_steps()) p.cue_steps = r.integer(t.cue_steps(), "task.cue_steps", 1, kMaxPhase);
+  if (t.has_spacing_steps()) p.spacing_steps = r.integer(t.spacing_steps(), "task.spacing_steps", 0, kMaxPhase);
+  if (t.has_delay_steps()) p.delay_steps = r.integer(t.delay_steps(), "task.delay_steps", 0, kMaxPhase);
+  if (t.has_recall_steps()) p.recall_steps = r.integer(t.recall_steps(), "task.recall_steps", 1, kMaxPhase);
+  if (t.has_cue_probability()) p.cue_probability = t.cue_probability();
+  r.expect(p.cue_probability >= 0.0 && p.cue_probability <= 0.5, "task.cue_probability", "in [0, 0.5]",
+           p.cue_probability);
+  if (t.has_spike_probability()) p.spike_probability = t.spike_probability();
+  r.expect(p.spike_probability >= 0.0 && p.spike_probability <= 1.0, "task.spike_probability", "in [0, 1]",
+           p.spike_probability);
+  if (t.has_sequence_steps() && t.sequence_steps() != p.sequence())
+    r.fail("task.sequence_steps", "must equal cues × (cue_steps + spacing_steps) + delay_steps + recall_steps = " +
+                                      std::to_string(p.sequence()) + " (got " + std::to_string(t.sequence_steps()) +
+                                      "); leave it out");
+  if (net.n_in % 4 != 0)
+    r.fail("populations",
+           "the evidence_accumulation task needs an input population of a multiple of 4 neurons "
+           "(left, right, recall, noise), not " +
+               std::to_string(net.n_in));
+  if (net.n_out != 2)
+    r.fail("populations",
+           "the evidence_accumulation task needs 2 readouts (left, right), not " + std::to_string(net.n_out));
+  return p;
+}
+
+ClassificationTask read_classification(const Reporter& r, const pb::TrainingConfig& c, TaskKind kind,
+                                       std::uint64_t seed, const NetworkDescription& net) {
+  const pb::Task& t = c.task();
+  ClassificationTask task;
+  task.seed = seed;
+  SampleLayout& layout = task.layout;
+  if (kind == TaskKind::evidence_accumulation) {
+    task.kind = ClassificationKind::evidence_accumulation;
+    task.evidence = read_evidence(r, t, net);
+    layout.sequence = task.evidence.sequence();
+    layout.learning_window = task.evidence.recall_steps;
+  } else {
+    task.kind = ClassificationKind::nmnist;
+    if (net.n_in != kNmnistInputs)
+      r.fail("populations", "the nmnist task needs 2 × 34 × 34 = " + std::to_string(kNmnistInputs) +
+                                " inputs (one per pixel and polarity), not " + std::to_string(net.n_in));
+    if (net.n_out < 10)
+      r.fail("populations", "the nmnist task needs 10 readouts (one per digit), not " + std::to_string(net.n_out));
+    if (t.data_dir().empty()) r.fail("task.data_dir", "missing (the folder with Train/ and Test/)");
+    task.data_dir =
+        fs::path(t.data_dir()).is_absolute() ? fs::path(t.data_dir()) : r.file().parent_path() / t.data_dir();
+    layout.sequence =
+        t.has_sequence_steps() ? r.integer(t.sequence_steps(), "task.sequence_steps", 2, kMaxTaskSteps) : 300;
+    layout.learning_window = 10;
+  }
+  if (t.has_learning_window_steps())
+    layout.learning_window = r.integer(t.learning_window_steps(), "task.learning_window_steps", 1, layout.sequence);
+  r.expect(layout.learning_window <= layout.sequence, "task.learning_window_steps",
+           "at most the sequence of " + std::to_string(layout.sequence) + " steps",
+           static_cast<double>(layout.learning_window));
+  if (t.has_target_value()) layout.target_value = t.target_value();
+  r.expect(std::isfinite(layout.target_value), "task.target_value", "finite", layout.target_value);
+  if (t.has_final_update_spike()) layout.final_update_spike = t.final_update_spike();
+  layout.group_size =
+      c.training().has_group_size() ? r.integer(c.training().group_size(), "training.group_size", 1, kMaxTaskSteps) : 1;
+  task.test_samples = t.has_test_samples() ? r.integer(t.test_samples(), "task.test_samples", 0, kMaxTaskSteps) : 1000;
+  return task;
+}
+
+}  // namespace
+
+std::int64_t read_iterations(const Reporter& r, const pb::TrainingConfig& c, const ConfigOverrides& overrides) {
+  const pb::Training& t = c.training();
+  if (overrides.iterations)
+    return r.integer(*overrides.iterations, "training.iterations (overridden)", 1, kMaxTaskSteps);
+  return r.integer(t.iterations(), "training.iterations", 1, kMaxTaskSteps);
+}
+
+void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iterations, TrainingSetup& s) {
+  NetworkDescription& net = s.network;
+  const TaskKind kind = choose(r, "task.kind", c.task().kind(), kTaskKinds);
+  refuse_other_kinds_fields(r, c.task(), kind);
+  s.task = name_of(kind, kTaskKinds);
+  TaskTiming timing;
+  if (kind == TaskKind::sine_wave) {
+    if (s.evaluate_every > 0) r.fail("training.evaluate_every", "the sine_wave task has no held-out set");
+    timing = lay_out_sine_wave(r, c, iterations, s.seed, net);
+  } else {
+    s.classification = read_classification(r, c, kind, s.seed, net);
+    const SampleLayout& layout = s.classification->layout;
+    check_task_steps(r, layout.sequence, iterations * layout.group_size);
+    const double spikes_per_step =
+        kind == TaskKind::nmnist ? 20.0 : net.n_in * s.classification->evidence.spike_probability;
+    const double entries =
+        static_cast<double>(layout.sequence) * static_cast<double>(iterations * layout.group_size) * spikes_per_step;
+    if (entries > kMaxTaskEntries)
+      r.fail("task", "would store about " + show(std::round(entries)) + " input spikes (" +
+                         show(std::round(entries * 8 / 1e9)) +
+                         " GB); lower training.iterations or training.group_size");
+    try {
+      timing = lay_out_training(net, *s.classification, iterations);
+    } catch (const std::invalid_argument& e) {  // data file errors pass through: they name their file
+      r.fail("task", e.what());
+    }
+  }
+  s.accuracy_window = timing.accuracy_window;
+  s.n_steps = timing.n_steps;
+  s.loss = timing.loss;
+}
+
+}  // namespace eligo::config_loading

@@ -1,0 +1,21 @@
+#pragma once
+// Stage 3d of the config loader: the training length and the task (sine_wave, evidence_accumulation, nmnist),
+// laid out into the network's inputs and targets, and the run's timing.
+#include <config.pb.h>  // generated from proto/eligo/config.proto (eligo_proto)
+
+#include <cstdint>
+
+#include "runtime/config/config_errors.hpp"
+#include "runtime/config/training_config.hpp"
+
+namespace eligo::config_loading {
+
+// training.iterations, or its override.
+std::int64_t read_iterations(const Reporter& r, const ::eligo::config::TrainingConfig& c,
+                             const ConfigOverrides& overrides);
+
+// Reads the task, lays it out into s.network and sets s.task, s.classification, s.n_steps, s.loss and
+// s.accuracy_window. s.seed and s.evaluate_every must be read already.
+void read_task(const Reporter& r, const ::eligo::config::TrainingConfig& c, std::int64_t iterations, TrainingSetup& s);
+
+}  // namespace eligo::config_loading
