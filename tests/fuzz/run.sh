@@ -12,7 +12,8 @@ mkdir -p "$gen"
 protoc -I proto/eligo --cpp_out="$gen" proto/eligo/config.proto proto/eligo/messages.proto
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -ffp-contract=off -I. -I"$gen")
 common=(runtime/models/parameter_checks.cpp runtime/models/model_parameters.cpp runtime/network/network_description.cpp
-        runtime/network/connection_rules.cpp runtime/data/*/*.cpp runtime/verification/reference_case.cpp runtime/core/*.cpp)
+        runtime/network/connection_rules.cpp runtime/data/*/*.cpp runtime/verification/reference_case.cpp
+        runtime/verification/case_{populations,connections,stimulus,loss}.cpp runtime/core/*.cpp)
 clang++ "${flags[@]}" tests/fuzz/fuzz_reference_case.cpp "${common[@]}" \
   -larchive -lcrypto -o "$out/fuzz_reference_case"
 clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/training_config.cpp runtime/config/config_*.cpp "${common[@]}" \

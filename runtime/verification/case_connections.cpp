@@ -1,0 +1,98 @@
+// The connection blocks of a NEST case file (tests/data/nest/README.md §4.2): dense all_to_all matrices or
+// sparse lists, in NEST's connection order.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "runtime/verification/case_sections.hpp"
+
+namespace eligo::case_loading {
+
+namespace {
+
+struct Population {
+  std::string_view name;
+  std::uint32_t size;
+};
+
+// Weights of plastic synapses must lie in [Wmin, Wmax] (docs/numerics.md §9.1); feedback weights are unbounded.
+struct WeightRange {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+};
+
+double read_weight(const CaseReader& rd, const Field& f, const WeightRange& range) {
+  const double w = rd.finite(f);
+  rd.expect(w >= range.lo && w <= range.hi, f.ptr,
+            "within [Wmin, Wmax] = [" + show(range.lo) + ", " + show(range.hi) + "]", w);
+  return w;
+}
+
+// weights[target][source], NEST all_to_all: target-major order, and no autapses within one population
+// (the diagonal of rec_rec is not a connection).
+ConnectionList read_dense(const CaseReader& rd, const Field& weights, Population src, Population tgt,
+                          const WeightRange& range) {
+  const bool same_population = src.name == tgt.name;
+  rd.expect_size(weights, tgt.size, "one row per " + std::string(tgt.name) + " neuron (weights[target][source])");
+  ConnectionList list;
+  const std::size_t n = std::size_t{tgt.size} * src.size - (same_population ? tgt.size : 0);
+  list.source.reserve(n);
+  list.target.reserve(n);
+  list.weight.reserve(n);
+  for (std::uint32_t t = 0; t < tgt.size; ++t) {
+    const Field row = rd.at(weights, t);
+    rd.expect_size(row, src.size, "one per " + std::string(src.name) + " neuron");
+    for (std::uint32_t s = 0; s < src.size; ++s) {
+      if (same_population && s == t) continue;
+      list.source.push_back(s);
+      list.target.push_back(t);
+      list.weight.push_back(read_weight(rd, rd.at(row, s), range));
+    }
+  }
+  return list;
+}
+
+// Three parallel arrays in NEST's connection order; multapses are separate synapses.
+ConnectionList read_sparse(const CaseReader& rd, const Field& sparse, Population src, Population tgt,
+                           const WeightRange& range) {
+  ConnectionList list;
+  list.source = rd.index_array(rd.at(sparse, "source"), src.size);
+  const std::string length = "as many as source (" + std::to_string(list.source.size()) + ")";
+  const Field target = rd.at(sparse, "target");
+  rd.expect_size(target, list.source.size(), length);
+  list.target = rd.index_array(target, tgt.size);
+  const Field weight = rd.at(sparse, "weight");
+  rd.expect_size(weight, list.source.size(), length);
+  list.weight.reserve(list.source.size());
+  for (std::size_t m = 0; m < list.source.size(); ++m) list.weight.push_back(read_weight(rd, rd.at(weight, m), range));
+  return list;
+}
+
+ConnectionList read_block(const CaseReader& rd, const Field& connections, std::string_view key, Population src,
+                          Population tgt, std::string_view synapse_model, const WeightRange& range, double h) {
+  const Field block = rd.at(connections, key);
+  if (auto f = rd.find(block, "synapse_model")) rd.expect_literal(*f, synapse_model);
+  rd.expect_one_step_delay(block, h);
+  const auto sparse = rd.find(block, "sparse");
+  const auto weights = rd.find(block, "weights");
+  if (sparse && weights) rd.fail(block.ptr, "has both \"sparse\" and \"weights\" (give exactly one)");
+  if (sparse) return read_sparse(rd, *sparse, src, tgt, range);
+  if (weights) return read_dense(rd, *weights, src, tgt, range);
+  rd.fail(block.ptr, "needs either \"sparse\" or \"weights\"");
+}
+
+}  // namespace
+
+void read_connections(const CaseReader& rd, const Field& root, double h, NetworkDescription& net) {
+  const Field conns = rd.at(root, "connections");
+  const Population input{"input", net.n_in}, rec{"rec", net.n_rec}, out{"out", net.n_out};
+  const WeightRange plastic{net.optimizer.Wmin, net.optimizer.Wmax};
+  net.in_rec = read_block(rd, conns, "in_rec", input, rec, "eprop_synapse", plastic, h);
+  net.rec_rec = read_block(rd, conns, "rec_rec", rec, rec, "eprop_synapse", plastic, h);
+  net.rec_out = read_block(rd, conns, "rec_out", rec, out, "eprop_synapse", plastic, h);
+  net.out_rec_feedback =
+      read_block(rd, conns, "out_rec_feedback", out, rec, "eprop_learning_signal_connection", WeightRange{}, h);
+}
+
+}  // namespace eligo::case_loading
