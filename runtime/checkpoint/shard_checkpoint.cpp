@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "runtime/checkpoint/batch_state.hpp"
 #include "runtime/checkpoint/fnv1a.hpp"
+#include "runtime/checkpoint/slice_output_state.hpp"
 
 namespace eligo {
 namespace {

@@ -5,7 +5,7 @@
 //   "ELIGOSHD" | format version (u32) | payload length (u64) | payload | FNV-1a-64 of the payload (u64)
 //   payload = section "checkpoint": slice S (i64)
 //             Shard::save_state: identity, then everything the shard's run has changed
-//             section "last_output": the shard's output of slice S (batch_state.hpp)
+//             section "last_output": the shard's output of slice S (slice_output_state.hpp)
 //
 // A shard's output of slice S is the input of slice S+1 for its receivers, so each shard carries its
 // own: on resume every shard is restored and re-sends that output, and the run continues with slice

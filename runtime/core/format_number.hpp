@@ -1,4 +1,5 @@
 #pragma once
+// Doubles in messages, written so that they read back exactly.
 #include <charconv>
 #include <string>
 

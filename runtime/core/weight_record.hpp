@@ -1,4 +1,5 @@
 #pragma once
+// A plastic weight with the identity that orders it for the weights digest.
 #include <cstdint>
 
 namespace eligo {

@@ -47,7 +47,7 @@ class InboundSpikes {
 
   bool empty() const { return by_step_.empty(); }
 
-  // Checkpoints (docs/architecture.md §7; inbound_spikes.cpp): the events still waiting for their arrival
+  // Checkpoints (docs/architecture.md §7; inbound_spikes_state.cpp): the events still waiting for their arrival
   // step, in the order they were added. A failed load leaves the queue as it was.
   void save_state(StateWriter& w) const;
   void load_state(StateReader& r);

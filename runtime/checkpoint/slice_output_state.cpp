@@ -1,4 +1,5 @@
-#include "runtime/checkpoint/batch_state.hpp"
+// Saves and restores the messages in flight at a slice boundary (slice_output_state.hpp).
+#include "runtime/checkpoint/slice_output_state.hpp"
 
 #include <limits>
 #include <string>

@@ -1,11 +1,10 @@
 // Checkpoints of the events waiting in InboundSpikes (docs/architecture.md §7): with delays longer than a
 // slice, events emitted before the checkpoint arrive after it.
-#include "runtime/synapses/inbound_spikes.hpp"
-
 #include <limits>
 #include <string>
 
 #include "runtime/checkpoint/state_stream.hpp"
+#include "runtime/synapses/inbound_spikes.hpp"
 
 namespace eligo {
 namespace {
