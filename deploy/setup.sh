@@ -8,7 +8,7 @@ packages=(
   libcaf-dev libboost-dev libboost-system-dev libboost-program-options-dev libssl-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev catch2
   nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libarchive-dev gnuplot-nox
-  clang-format clang-tidy
+  libflatbuffers-dev flatbuffers-compiler liblz4-dev libzstd-dev clang-format clang-tidy
 )
 
 missing=()
