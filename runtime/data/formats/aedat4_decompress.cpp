@@ -5,6 +5,7 @@
 
 #include <lz4frame.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <memory>
@@ -16,7 +17,7 @@ namespace eligo {
 namespace {
 
 constexpr std::size_t kMaxDecompressed = std::size_t{256} << 20;
-constexpr std::size_t kMaxRatio = 255;
+constexpr std::size_t kMaxRatio = 128;
 constexpr std::size_t kFloor = std::size_t{64} << 10;
 
 // Runs one streaming decoder to the end of its frame. `step(dst, dst_size, src, src_size)` decodes
@@ -82,15 +83,22 @@ std::vector<std::uint8_t> decompress_zstd(std::string_view in, const std::filesy
                                           std::uint64_t offset) {
   const std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
   if (!ctx) throw EventFileError(file, offset, "cannot create a zstd decoder");
-  // The frame header names the window the decoder must hold; bound it by the output limit so that a
-  // tiny frame cannot make the decoder reserve 128 MiB.
+  // The frame header names the window the decoder must reserve; bound it by the output limit, but
+  // not below 8 MiB (what levels up to 19 use when the encoder did not know the size), so that a tiny
+  // frame cannot make the decoder reserve 128 MiB and a real packet is never refused for its window.
+  const std::size_t window_limit = std::max(aedat4_decompressed_limit(in.size()), std::size_t{8} << 20);
   int window_log = 10;
-  while (window_log < 27 && (std::size_t{1} << window_log) < aedat4_decompressed_limit(in.size())) ++window_log;
+  while (window_log < 27 && (std::size_t{1} << window_log) < window_limit) ++window_log;
   ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, window_log);
   auto step = [&](std::uint8_t* dst, std::size_t& dst_size, const char* src, std::size_t& src_size) {
     ZSTD_outBuffer out{dst, dst_size, 0};
     ZSTD_inBuffer inb{src, src_size, 0};
     const std::size_t r = ZSTD_decompressStream(ctx.get(), &out, &inb);
+    if (ZSTD_isError(r) && ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge) {
+      throw EventFileError(file, offset,
+                           "zstd data of " + std::to_string(in.size()) + " bytes decompress to more than " +
+                               std::to_string(window_limit) + " bytes (the frame's window alone is larger)");
+    }
     if (ZSTD_isError(r)) {
       throw EventFileError(file, offset, std::string("zstd frame does not decode: ") + ZSTD_getErrorName(r));
     }

@@ -85,7 +85,8 @@ class Aedat4Reader {
     const std::size_t after_size = kHeaderSizeOffset + 4;
     if (bytes_.size() < after_size) fail(kHeaderSizeOffset, "truncated header: the file ends before the header's size");
     const std::int32_t size = read_le_i32(bytes_, kHeaderSizeOffset);
-    if (size < 0 || static_cast<std::size_t>(size) > bytes_.size() - after_size) {
+    if (size < 0) fail(kHeaderSizeOffset, "the header declares a negative size, " + std::to_string(size) + " bytes");
+    if (static_cast<std::size_t>(size) > bytes_.size() - after_size) {
       fail(kHeaderSizeOffset, "truncated header: it declares " + std::to_string(size) + " bytes but " +
                                   std::to_string(bytes_.size() - after_size) + " follow");
     }
@@ -158,7 +159,8 @@ class Aedat4Reader {
 
   void check_packet_size(std::size_t at, std::int32_t size, std::size_t end) const {
     const std::size_t remaining = end - at - kPacketHeaderBytes;
-    if (size < 0 || static_cast<std::size_t>(size) > remaining) {
+    if (size < 0) fail(at, "packet declares a negative size, " + std::to_string(size) + " bytes");
+    if (static_cast<std::size_t>(size) > remaining) {
       fail(at, "truncated packet: it declares " + std::to_string(size) + " bytes but " + std::to_string(remaining) +
                    " remain");
     }
