@@ -1,33 +1,40 @@
 #!/usr/bin/env bash
-# Builds the parser, frame-decoder and cluster-file fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
+# Builds the parser, frame-decoder, cluster-file and AEDAT 4 fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
 # (default 60) from the bundled cases and examples as seeds. Not part of CI: run it by hand.
 # Usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 out=build-fuzz
-mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame" "$out/corpus_cluster"
+mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame" "$out/corpus_cluster" "$out/corpus_aedat4"
 gen="$out/gen"
 mkdir -p "$gen"
 protoc -I proto/eligo --cpp_out="$gen" proto/eligo/config.proto proto/eligo/messages.proto
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -ffp-contract=off -I. -I"$gen")
+flatc --cpp -o "$gen/aedat4" schemas/aedat4/*.fbs
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -ffp-contract=off -I. -I"$gen" -I"$gen/aedat4")
 common=(runtime/models/parameter_checks.cpp runtime/models/model_parameters.cpp runtime/network/network_description.cpp
         runtime/network/connection_rules.cpp runtime/data/*/*.cpp runtime/verification/reference_case.cpp
         runtime/verification/case_{populations,connections,stimulus,loss}.cpp runtime/core/*.cpp)
 clang++ "${flags[@]}" tests/fuzz/fuzz_reference_case.cpp "${common[@]}" \
-  -larchive -lcrypto -o "$out/fuzz_reference_case"
+  -larchive -lcrypto -lflatbuffers -llz4 -lzstd -o "$out/fuzz_reference_case"
 clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/training_config.cpp runtime/config/config_*.cpp "${common[@]}" \
-  "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -o "$out/fuzz_training_config"
+  "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -lflatbuffers -llz4 -lzstd -o "$out/fuzz_training_config"
 clang++ "${flags[@]}" tests/fuzz/fuzz_frame_decoder.cpp actors/transport/frame_codec.cpp "$gen/messages.pb.cc" \
   -lprotobuf -o "$out/fuzz_frame_decoder"
 clang++ "${flags[@]}" tests/fuzz/fuzz_cluster_file.cpp actors/cluster/cluster_file.cpp -lyaml-cpp \
   -o "$out/fuzz_cluster_file"
+clang++ "${flags[@]}" tests/fuzz/fuzz_aedat4.cpp runtime/data/formats/aedat4_{file,decompress,info_node}.cpp \
+  -lflatbuffers -llz4 -lzstd -o "$out/fuzz_aedat4"
 cp tests/data/nest/regression_eprop_iaf_adam.json "$out/corpus_case/"
 cp examples/cluster.yaml "$out/corpus_cluster/example.yaml"
 cp deploy/cluster.yaml "$out/corpus_cluster/compose.yaml"
 cp examples/*.yaml "$out/corpus_config/"
+# AEDAT 4 seeds: small valid files written by the unit tests' fixture, one per compression and layout.
+clang++ -std=c++20 -O1 -I. -I"$gen/aedat4" tests/fuzz/make_aedat4_seeds.cpp -llz4 -lzstd -o "$out/make_aedat4_seeds"
+"$out/make_aedat4_seeds" "$out/corpus_aedat4"
 printf '\0\0\0\x08\x0a\x06\x08\x01\x20\x01\x22\x00' > "$out/corpus_frame/spikes"
 "$out/fuzz_reference_case" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_case"
 "$out/fuzz_training_config" -max_total_time="$seconds" -max_len=8192 -rss_limit_mb=2048 "$out/corpus_config"
 "$out/fuzz_frame_decoder" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_frame"
 "$out/fuzz_cluster_file" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_cluster"
+"$out/fuzz_aedat4" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_aedat4"
