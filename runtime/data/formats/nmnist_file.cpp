@@ -1,8 +1,11 @@
 #include "runtime/data/formats/nmnist_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
+
+#include "runtime/data/formats/camera_events.hpp"
 
 namespace eligo {
 namespace {
@@ -41,6 +44,47 @@ std::vector<NmnistEvent> read_nmnist_file(const fs::path& file) {
     }
   }
   return events;
+}
+
+// The N-MNIST bytes as a CameraRecording, the way the data set's own reader (Orchard's
+// Read_Ndataset.m, and tonic after it) reads them: a record with y = 240 is not an event but a
+// timestamp overflow that adds 2^13 µs to every later event. (The recordings are about 300 ms, well
+// within the 23-bit timestamps, and the sample we checked has none; they are read in case.) Otherwise
+// the rules of read_nmnist_file, with byte offsets in the errors.
+CameraRecording read_nmnist_bytes(std::string_view bytes, const fs::path& name) {
+  constexpr std::size_t kRecord = 5;
+  constexpr std::uint8_t kOverflowY = 240;
+  constexpr std::int64_t kOverflowStep = std::int64_t{1} << 13;
+  const std::size_t records = bytes.size() / kRecord;
+  if (bytes.size() % kRecord != 0) {
+    throw EventFileError(name, records * kRecord,
+                         "truncated record: " + std::to_string(bytes.size() % kRecord) + " trailing bytes, not 5");
+  }
+  CameraRecording r;
+  r.format = "nmnist";
+  r.width = r.height = kNmnistSide;
+  r.events.reserve(records);
+  std::int64_t offset_us = 0;
+  for (std::size_t i = 0; i < records; ++i) {
+    const auto* b = reinterpret_cast<const unsigned char*>(bytes.data() + i * kRecord);
+    if (b[1] == kOverflowY) {
+      offset_us += kOverflowStep;
+      continue;
+    }
+    const std::int64_t t =
+        offset_us + ((std::int64_t{b[2] & 0x7f} << 16) | (std::int64_t{b[3]} << 8) | std::int64_t{b[4]});
+    if (b[0] >= kNmnistSide || b[1] >= kNmnistSide) {
+      throw EventFileError(name, i * kRecord,
+                           "pixel (" + std::to_string(b[0]) + ", " + std::to_string(b[1]) + ") is outside 34 × 34");
+    }
+    if (!r.events.empty() && t < r.events.back().t_us) {
+      throw EventFileError(
+          name, i * kRecord,
+          "timestamp " + std::to_string(t) + " µs goes back from " + std::to_string(r.events.back().t_us) + " µs");
+    }
+    r.events.push_back({t, b[0], b[1], (b[2] & 0x80) != 0});
+  }
+  return r;
 }
 
 void write_nmnist_file(const fs::path& file, const std::vector<NmnistEvent>& events) {
