@@ -1,5 +1,3 @@
-#include "cli/data_command.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -7,16 +5,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cli/data_command.hpp"
 #include "cli/guarded_run.hpp"
 #include "cli/process/subprocess.hpp"
 #include "cli/progress.hpp"
 #include "runtime/data/conversion/mnist_events_converter.hpp"
+#include "runtime/data/formats/camera_events.hpp"
 #include "runtime/data/formats/mnist_digits.hpp"
+#include "runtime/data/formats/recording_summary.hpp"
 
 namespace eligo::cli {
 namespace {
@@ -166,12 +168,27 @@ void add_mnist_events_command(CLI::App& data, int& exit_code) {
   cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_mnist_events(*o); }); });
 }
 
+// `eligo data info FILE`: one JSON object on stdout describing an event-camera recording.
+void add_info_command(CLI::App& data, int& exit_code) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* cmd = data.add_subcommand(
+      "info", "Describe an event-camera file (.bin N-MNIST, .aedat4, .raw Prophesee EVT 2.0/3.0, .dat) as JSON");
+  cmd->add_option("FILE", *file, "The recording")->required();
+  cmd->callback([file, &exit_code] {
+    run_guarded(exit_code, [&] {
+      std::cout << recording_summary(read_event_file(*file)).dump() << std::endl;
+      return 0;
+    });
+  });
+}
+
 }  // namespace
 
 void add_data_command(CLI::App& app, int& exit_code) {
   CLI::App* data = app.add_subcommand("data", "Prepare data sets");
   data->require_subcommand(1);
   add_mnist_events_command(*data, exit_code);
+  add_info_command(*data, exit_code);
 }
 
 }  // namespace eligo::cli
