@@ -1,3 +1,5 @@
+#include "cli/data_command.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -11,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/data_command.hpp"
 #include "cli/guarded_run.hpp"
 #include "cli/process/subprocess.hpp"
 #include "cli/progress.hpp"
