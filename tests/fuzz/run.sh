@@ -23,6 +23,12 @@ clang++ "${flags[@]}" tests/fuzz/fuzz_frame_decoder.cpp actors/transport/frame_c
   -lprotobuf -o "$out/fuzz_frame_decoder"
 clang++ "${flags[@]}" tests/fuzz/fuzz_cluster_file.cpp actors/cluster/cluster_file.cpp -lyaml-cpp \
   -o "$out/fuzz_cluster_file"
+# The Prophesee RAW (EVT 2.0/3.0) and DAT readers, with seeds written here byte by byte.
+mkdir -p "$out/corpus_raw" "$out/corpus_dat"
+clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_raw.cpp \
+  runtime/data/formats/{prophesee_raw_file,evt2_decoder,evt3_decoder}.cpp -o "$out/fuzz_prophesee_raw"
+clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_dat.cpp runtime/data/formats/prophesee_dat_file.cpp \
+  -o "$out/fuzz_prophesee_dat"
 clang++ "${flags[@]}" tests/fuzz/fuzz_aedat4.cpp runtime/data/formats/aedat4_{file,decompress,info_node}.cpp \
   -lflatbuffers -llz4 -lzstd -o "$out/fuzz_aedat4"
 cp tests/data/nest/regression_eprop_iaf_adam.json "$out/corpus_case/"
@@ -33,8 +39,17 @@ cp examples/*.yaml "$out/corpus_config/"
 clang++ -std=c++20 -O1 -I. -I"$gen/aedat4" tests/fuzz/make_aedat4_seeds.cpp -llz4 -lzstd -o "$out/make_aedat4_seeds"
 "$out/make_aedat4_seeds" "$out/corpus_aedat4"
 printf '\0\0\0\x08\x0a\x06\x08\x01\x20\x01\x22\x00' > "$out/corpus_frame/spikes"
+# Prophesee seeds: tiny RAW (EVT 2.0, EVT 3.0 with vectors and a time wrap) and DAT files.
+printf '%% evt 2.0\n%% format EVT2;height=480;width=640\n%% end\n\x01\x00\x00\x80\x02\x08\x00\x10\x05\x00\x40\x00\x01\x00\x00\xa0\xff\xff\xff\x8f' \
+  > "$out/corpus_raw/evt2.raw"
+printf '%% evt 3.0\n%% geometry 1280x720\n\xff\x8f\x05\x60\x03\x00\x07\x28\x0a\x38\x05\x48\x81\x50\x00\x80\x02\x60\x14\xe0\x00\xa1' \
+  > "$out/corpus_raw/evt3.raw"
+printf '%% Data file containing Event2D events.\n%% Version 2\n%% Height 100\n%% Width 120\n\x00\x08\x05\x00\x00\x00\x03\x40\x00\x10\x10\x00\x00\x00\x07\x80\x00\x00' \
+  > "$out/corpus_dat/cd.dat"
 "$out/fuzz_reference_case" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_case"
 "$out/fuzz_training_config" -max_total_time="$seconds" -max_len=8192 -rss_limit_mb=2048 "$out/corpus_config"
 "$out/fuzz_frame_decoder" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_frame"
 "$out/fuzz_cluster_file" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_cluster"
+"$out/fuzz_prophesee_raw" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_raw"
+"$out/fuzz_prophesee_dat" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_dat"
 "$out/fuzz_aedat4" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_aedat4"
