@@ -35,7 +35,7 @@ Aedat4Builder two_event_packets_around_imu(int compression) {
 
 }  // namespace
 
-TEST_CASE("an AEDAT 4 file gives the events stream's events, sensor size and format, whatever the compression",
+TEST_CASE("an .aedat4 file gives the events stream's events, sensor size and format, whatever the compression",
           "[aedat4]") {
   const int compression = GENERATE(0, 1, 2, 3, 4);  // none, LZ4, LZ4_HIGH, ZSTD, ZSTD_HIGH
   CAPTURE(compression);
@@ -47,7 +47,7 @@ TEST_CASE("an AEDAT 4 file gives the events stream's events, sensor size and for
   CHECK(recording.events == joined(kFirst, kSecond));
 }
 
-TEST_CASE("a file without a data table, as an interrupted recording leaves it, is read by walking its packets",
+TEST_CASE("an .aedat4 file without a data table, as an interrupted recording leaves it, is read by walking its packets",
           "[aedat4]") {
   auto builder = two_event_packets_around_imu(GENERATE(0, 1, 3));
   builder.data_table = false;
@@ -56,21 +56,21 @@ TEST_CASE("a file without a data table, as an interrupted recording leaves it, i
   CHECK(read_aedat4_bytes(file.bytes, "open.aedat4").events == joined(kFirst, kSecond));
 }
 
-TEST_CASE("a data table position past the end of the file counts as no data table", "[aedat4]") {
+TEST_CASE("an .aedat4 data table position past the end of the file counts as no data table", "[aedat4]") {
   const auto file = two_event_packets_around_imu(1).build();
   // Cut the table off: its position now points past the end.
   const std::string cut = file.bytes.substr(0, file.table_offset);
   CHECK(read_aedat4_bytes(cut, "cut.aedat4").events == joined(kFirst, kSecond));
 }
 
-TEST_CASE("the events stream is the one the infoNode calls EVTS, whatever its id", "[aedat4]") {
+TEST_CASE("the events stream of an .aedat4 file is the one the infoNode calls EVTS, whatever its id", "[aedat4]") {
   Aedat4Builder b;
   b.info_node = eligo::test::aedat4_info_node(7);
   b.events(kFirst, 0).events(kSecond, 7);  // stream 0 is not the events stream here: it is skipped
   CHECK(read_aedat4_bytes(b.build().bytes, "id7.aedat4").events == kSecond);
 }
 
-TEST_CASE("a header without a sensor size takes it from the largest pixel read", "[aedat4]") {
+TEST_CASE("an .aedat4 header without a sensor size takes it from the largest pixel read", "[aedat4]") {
   Aedat4Builder b;
   b.info_node = eligo::test::aedat4_info_node(0, "");
   b.events({{5, 10, 3, true}, {6, 2, 20, false}});
@@ -83,7 +83,7 @@ TEST_CASE("a header without a sensor size takes it from the largest pixel read",
   CHECK(empty.width == 0);
 }
 
-TEST_CASE("a file that is not AEDAT 4.0 is refused at byte 0", "[aedat4]") {
+TEST_CASE("a file that is not AEDAT 4.0 is refused by the .aedat4 reader at byte 0", "[aedat4]") {
   CHECK_THROWS_WITH(read_aedat4_bytes("%PDF-1.7 something else", "x.aedat4"),
                     Contains("x.aedat4: byte 0: not an AEDAT 4 file"));
   CHECK_THROWS_WITH(read_aedat4_bytes("#!AER-DAT3.1\r\n# old header", "old.aedat"),
@@ -91,7 +91,7 @@ TEST_CASE("a file that is not AEDAT 4.0 is refused at byte 0", "[aedat4]") {
   CHECK_THROWS_WITH(read_aedat4_bytes("", "empty.aedat4"), Contains("byte 0: not an AEDAT 4 file"));
 }
 
-TEST_CASE("a truncated or damaged header is refused at byte 14", "[aedat4]") {
+TEST_CASE("a truncated or damaged .aedat4 header is refused at byte 14", "[aedat4]") {
   const auto file = two_event_packets_around_imu(0).build();
   CHECK_THROWS_WITH(read_aedat4_bytes(file.bytes.substr(0, 16), "h.aedat4"),
                     Contains(at_byte(14) + "truncated header: the file ends before the header's size"));
@@ -107,7 +107,8 @@ TEST_CASE("a truncated or damaged header is refused at byte 14", "[aedat4]") {
                     Contains(at_byte(14) + "truncated header: it declares 2147483647 bytes"));
 }
 
-TEST_CASE("a header that names no events stream, an unknown compression or a bad size is refused", "[aedat4]") {
+TEST_CASE("an .aedat4 header that names no events stream, an unknown compression or a bad size is refused",
+          "[aedat4]") {
   Aedat4Builder b;
   b.info_node = "<dv><node name=\"0\"><attr key=\"typeIdentifier\">IMUS</attr></node></dv>";
   CHECK_THROWS_WITH(read_aedat4_bytes(b.build().bytes, "imu.aedat4"),
@@ -121,7 +122,7 @@ TEST_CASE("a header that names no events stream, an unknown compression or a bad
                     Contains(at_byte(14) + "the events stream's sizeY \"-1\" is not a sensor size"));
 }
 
-TEST_CASE("a truncated packet is refused at the packet's header", "[aedat4]") {
+TEST_CASE("a truncated .aedat4 packet is refused at the packet's header", "[aedat4]") {
   auto builder = two_event_packets_around_imu(1);
   builder.data_table = false;
   const auto file = builder.build();
@@ -132,7 +133,8 @@ TEST_CASE("a truncated packet is refused at the packet's header", "[aedat4]") {
                     Contains(at_byte(last) + "truncated packet header: 5 bytes where 8 are needed"));
 }
 
-TEST_CASE("a packet declaring more bytes than the file holds is refused before anything is allocated", "[aedat4]") {
+TEST_CASE("an .aedat4 packet declaring more bytes than the file holds is refused before anything is allocated",
+          "[aedat4]") {
   auto builder = two_event_packets_around_imu(0);
   builder.data_table = false;
   auto file = builder.build();
@@ -145,7 +147,7 @@ TEST_CASE("a packet declaring more bytes than the file holds is refused before a
                     Contains(at_byte(first) + "packet declares a negative size, -16 bytes"));
 }
 
-TEST_CASE("a corrupted events flatbuffer is refused at its packet, before any field is read", "[aedat4]") {
+TEST_CASE("a corrupted .aedat4 events flatbuffer is refused at its packet, before any field is read", "[aedat4]") {
   const auto file = two_event_packets_around_imu(0).build();
   const std::size_t second = file.packet_offsets[2];
   std::string damaged = file.bytes;
@@ -155,7 +157,7 @@ TEST_CASE("a corrupted events flatbuffer is refused at its packet, before any fi
                     Contains(at_byte(second) + "events packet is not a valid EventPacket flatbuffer"));
 }
 
-TEST_CASE("packets that do not decompress are refused at their packet", "[aedat4]") {
+TEST_CASE(".aedat4 packets that do not decompress are refused at their packet", "[aedat4]") {
   const int compression = GENERATE(1, 3);
   CAPTURE(compression);
   Aedat4Builder b;
@@ -174,7 +176,7 @@ TEST_CASE("packets that do not decompress are refused at their packet", "[aedat4
                     Contains(at_byte(cut.packet_offsets[1])) && Contains("frame is truncated"));
 }
 
-TEST_CASE("a packet that would decompress far beyond its size is refused instead of expanded", "[aedat4]") {
+TEST_CASE("an .aedat4 packet that would decompress far beyond its size is refused instead of expanded", "[aedat4]") {
   const int compression = GENERATE(1, 3);
   CAPTURE(compression);
   // 4 MiB of zeros compress to a few kB: a ratio no real event packet has.
@@ -189,7 +191,7 @@ TEST_CASE("a packet that would decompress far beyond its size is refused instead
                     Contains(at_byte(file.packet_offsets[0])) && Contains("decompress to more than"));
 }
 
-TEST_CASE("a zstd frame that asks for a window beyond the bound is refused before the decoder reserves it",
+TEST_CASE("an .aedat4 zstd frame that asks for a window beyond the bound is refused before the decoder reserves it",
           "[aedat4]") {
   Aedat4Builder b;
   b.compression = 3;
@@ -202,7 +204,7 @@ TEST_CASE("a zstd frame that asks for a window beyond the bound is refused befor
                     Contains(at_byte(file.packet_offsets[0])) && Contains("the frame's window alone is larger"));
 }
 
-TEST_CASE("a damaged data table is refused at its position", "[aedat4]") {
+TEST_CASE("a damaged .aedat4 data table is refused at its position", "[aedat4]") {
   const auto file = two_event_packets_around_imu(0).build();
   std::string damaged = file.bytes;
   damaged.replace(file.table_offset + 8, 4, "XXXX");  // the FTAB identifier
@@ -215,7 +217,7 @@ TEST_CASE("a damaged data table is refused at its position", "[aedat4]") {
                     Contains(at_byte(lz4_table) + "LZ4 frame does not decode"));
 }
 
-TEST_CASE("a data table entry that disagrees with the packet header it points at is refused", "[aedat4]") {
+TEST_CASE("an .aedat4 data table entry that disagrees with the packet header it points at is refused", "[aedat4]") {
   const auto file = two_event_packets_around_imu(0).build();
   std::string damaged = file.bytes;
   const std::size_t imu = file.packet_offsets[1];
@@ -224,7 +226,7 @@ TEST_CASE("a data table entry that disagrees with the packet header it points at
                     Contains(at_byte(imu) + "data table entry 1 does not match the packet header there (stream 5"));
 }
 
-TEST_CASE("events going back in time are refused at the packet that holds them", "[aedat4]") {
+TEST_CASE(".aedat4 events going back in time are refused at the packet that holds them", "[aedat4]") {
   Aedat4Builder b;
   b.events(kSecond).events(kFirst);
   const auto file = b.build();
@@ -233,7 +235,7 @@ TEST_CASE("events going back in time are refused at the packet that holds them",
                         Contains("timestamp 1605537493718345 µs goes back from 1605537493718349 µs"));
 }
 
-TEST_CASE("events outside the sensor the header declares are refused", "[aedat4]") {
+TEST_CASE(".aedat4 events outside the sensor the header declares are refused", "[aedat4]") {
   Aedat4Builder b;
   b.events({{1, 320, 5, true}});
   CHECK_THROWS_WITH(read_aedat4_bytes(b.build().bytes, "px.aedat4"),
