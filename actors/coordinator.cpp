@@ -73,6 +73,7 @@ void wire(caf::scoped_actor& self, const SpawnedNetwork& s, const std::vector<Sh
   const ShardTopology topology = shard_topology(roles);
   auto actors_of = [&](const std::vector<std::uint32_t>& shards) {
     std::vector<caf::actor> a;
+    a.reserve(shards.size());
     for (std::uint32_t i : shards) a.push_back(s.by_shard[i]);
     return a;
   };

@@ -325,7 +325,7 @@ TlsFiles issue_certificate(const fs::path& dir, const std::string& name, int val
 
 TlsFiles tls_files(const fs::path& dir, const std::string& name) {
   check_name(name);
-  const TlsFiles f{dir / kCaCertName, dir / (name + ".pem"), dir / (name + ".key")};
+  TlsFiles f{dir / kCaCertName, dir / (name + ".pem"), dir / (name + ".key")};
   require_file(f.ca_file, "create the cluster CA with " + init_command(dir) + ", then run " + issue_command(dir, name));
   for (const auto& [file, other] : {std::pair{&f.cert_file, &f.key_file}, {&f.key_file, &f.cert_file}}) {
     const std::string stale = fs::exists(*other) ? " after removing " + other->string() : "";

@@ -34,8 +34,8 @@ class MiddlemanSink final : public FrameSink {
     }
     caf::anon_send(peer_, frame_atom::value, self_, std::move(frame));
   }
-  void bind(caf::actor receiver) override {
-    peer_ = std::move(receiver);
+  void bind(const caf::actor& receiver) override {
+    peer_ = receiver;
     for (std::string& f : waiting_) caf::anon_send(peer_, frame_atom::value, self_, std::move(f));
     waiting_.clear();
   }

@@ -22,7 +22,7 @@ class FrameSink {
   virtual void send(std::string frame) = 0;
   // The middleman path learns a lower-numbered peer's receiver only when that peer connects; frames
   // wait until then.
-  virtual void bind(caf::actor /*receiver*/) {}
+  virtual void bind(const caf::actor& /*receiver*/) {}
 };
 
 // Over the node pair's data link.

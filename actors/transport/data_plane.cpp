@@ -7,6 +7,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <future>
 #include <map>
@@ -26,7 +27,7 @@ using HandshakeType = asio::ssl::stream_base::handshake_type;
 
 constexpr std::uint32_t kMaxHelloBytes = 1024;  // a LinkHello is under 300 bytes; checked before reading it
 constexpr auto kAcceptSetupTimeout = std::chrono::seconds(10);  // TLS handshake + hello of a connector
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 constexpr std::size_t kMaxCoalescedBytes = 1u << 20;  // larger frames go out alone, without a copy
 constexpr std::size_t kMaxQueuedBytes = 256u << 20;   // a peer that stops reading loses its link, not our memory
 
@@ -66,8 +67,15 @@ class Link {
 
 class Plane {
  public:
-  Plane(LinkSecurity security, std::uint32_t self, std::string session, OnBatch on_batch, OnLinkLost on_lost);
-  ~Plane() { close(); }
+  Plane(const LinkSecurity& security, std::uint32_t self, std::string session, OnBatch on_batch, OnLinkLost on_lost);
+  ~Plane() {
+    // A destructor must not throw; close() only fails when the I/O thread cannot be joined.
+    try {
+      close();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "data plane: closing failed: %s\n", e.what());
+    }
+  }
 
   std::uint16_t listen(const std::string& host, std::uint16_t port);
   void connect(std::uint32_t peer, const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout);
@@ -296,8 +304,7 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
       if (ec) return self->fail(describe(ec));
       try {
         self->decoder_.feed(std::string_view(self->chunk_.data(), n));
-        Batch batch;
-        while (self->decoder_.next(batch)) {
+        for (Batch batch; self->decoder_.next(batch); batch = Batch{}) {
           if (std::holds_alternative<LinkHello>(batch)) throw FrameError("a second link hello");
           self->plane_.deliver(self->peer_, std::move(batch));
         }
@@ -380,7 +387,8 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
   std::string coalesced_;                      // ... or several copied together
 };
 
-Plane::Plane(LinkSecurity security, std::uint32_t self, std::string session, OnBatch on_batch, OnLinkLost on_lost)
+Plane::Plane(const LinkSecurity& security, std::uint32_t self, std::string session, OnBatch on_batch,
+             OnLinkLost on_lost)
     : self_(self), session_(std::move(session)), on_batch_(std::move(on_batch)), on_lost_(std::move(on_lost)) {
   if (session_.size() > kMaxSessionBytes)
     throw LinkError("the session name has " + std::to_string(session_.size()) + " bytes, the limit is " +
@@ -567,10 +575,10 @@ struct DataPlane::Impl : Plane {
   using Plane::Plane;
 };
 
-DataPlane::DataPlane(LinkSecurity security, std::uint32_t self_index, std::string session, OnBatch on_batch,
+DataPlane::DataPlane(const LinkSecurity& security, std::uint32_t self_index, std::string session, OnBatch on_batch,
                      OnLinkLost on_lost)
-    : impl_(std::make_unique<Impl>(std::move(security), self_index, std::move(session), std::move(on_batch),
-                                   std::move(on_lost))) {}
+    : impl_(std::make_unique<Impl>(security, self_index, std::move(session), std::move(on_batch), std::move(on_lost))) {
+}
 
 DataPlane::~DataPlane() = default;
 

@@ -38,7 +38,8 @@ using OnLinkLost = std::function<void(std::uint32_t peer, const std::string& why
 class DataPlane {
  public:
   // Throws LinkError when the TLS files cannot be used (tls_settings.hpp).
-  DataPlane(LinkSecurity security, std::uint32_t self_index, std::string session, OnBatch on_batch, OnLinkLost on_lost);
+  DataPlane(const LinkSecurity& security, std::uint32_t self_index, std::string session, OnBatch on_batch,
+            OnLinkLost on_lost);
   ~DataPlane();  // close()
   DataPlane(const DataPlane&) = delete;
   DataPlane& operator=(const DataPlane&) = delete;

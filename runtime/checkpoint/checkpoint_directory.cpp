@@ -146,7 +146,7 @@ CheckpointContents read(const fs::path& path, bool shards) {
 fs::path write_checkpoint(const fs::path& run_dir, const CheckpointContents& c) {
   char name[32];
   std::snprintf(name, sizeof name, "iteration-%06lld", static_cast<long long>(c.manifest.iteration));
-  const fs::path final_dir = run_dir / "checkpoints" / name;
+  fs::path final_dir = run_dir / "checkpoints" / name;
   const fs::path dir = final_dir.string() + ".partial";
   fs::remove_all(dir);
   fs::create_directories(dir);

