@@ -83,6 +83,13 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", r.overrides.seed, "Override the config's seed");
   cmd->add_option("--iterations", r.overrides.iterations, "Override the number of iterations")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--data", r.overrides.data_dir, "Labelled folder of samples (Train/, Test/), replacing task.data_dir")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--order", r.overrides.order, "Order of the training samples (replaces data.order)")
+      ->check(CLI::IsMember({"shuffled", "sorted"}));
+  cmd->add_option("--epochs", r.overrides.epochs, "Passes over the training split, instead of iterations")
+      ->check(CLI::PositiveNumber)
+      ->excludes("--iterations");
   cmd->add_option("--resume", r.resume,
                   "Continue from the latest complete checkpoint in this run directory (or from this checkpoint "
                   "directory); same config, seed and iterations");

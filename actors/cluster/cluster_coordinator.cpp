@@ -158,6 +158,9 @@ class ClusterRunner {
     setup.set_config_digest(run_.config_digest);
     if (run_.overrides.seed) setup.set_seed(*run_.overrides.seed);
     if (run_.overrides.iterations) setup.set_iterations(*run_.overrides.iterations);
+    if (run_.overrides.data_dir) setup.set_data_dir(run_.overrides.data_dir->string());
+    if (run_.overrides.order) setup.set_data_order(*run_.overrides.order);
+    if (run_.overrides.epochs) setup.set_epochs(*run_.overrides.epochs);
     setup.set_input_shards(options_.input_shards);
     setup.set_recurrent_shards(options_.shards);
     for (std::uint32_t n : c_.node_of) setup.add_shard_node(n);

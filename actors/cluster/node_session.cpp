@@ -95,6 +95,9 @@ void NodeSession::build(const wire::SessionSetup& s) {
   ConfigOverrides overrides;
   if (s.has_seed()) overrides.seed = s.seed();
   if (s.has_iterations()) overrides.iterations = s.iterations();
+  if (s.has_data_dir()) overrides.data_dir = s.data_dir();
+  if (s.has_data_order()) overrides.order = s.data_order();
+  if (s.has_epochs()) overrides.epochs = s.epochs();
   const TrainingSetup setup = load_training_config_text(s.config_text(), s.config_path(), overrides);
   if (run_digest_of_text(s.config_text(), setup) != s.config_digest())
     throw std::runtime_error("the config's digest is not the one the coordinator announced");

@@ -72,13 +72,7 @@ void RunDirectoryWriter::write_recording(const actors::Recording& recording, con
   fs::create_directories(dir);
   const Step begin = recording.first_step, end = recording.first_step + steps;
 
-  std::vector<std::pair<Step, std::uint32_t>> input;  // (step, input neuron) in the window
-  for (std::uint32_t i = 0; i < net.input_spike_steps.size(); ++i) {
-    const auto& s = net.input_spike_steps[i];
-    for (auto it = std::lower_bound(s.begin(), s.end(), begin); it != s.end() && *it < end; ++it)
-      input.emplace_back(*it, i);
-  }
-  std::sort(input.begin(), input.end());
+  const std::vector<std::pair<Step, std::uint32_t>> input = input_spikes_between(net, begin, end);
   std::ostringstream spikes;
   spikes << columns::kSpikesHeader;
   for (const auto& [t, i] : input) spikes << t << '\t' << populations::kInput << '\t' << i << '\n';
@@ -141,7 +135,7 @@ fs::path RunDirectoryWriter::write_summary(const RunSummary& s) const {
   }
   j[f::kNsPerSynapticEvent] =
       s.synaptic_events > 0 ? s.simulate_seconds * 1e9 / static_cast<double>(s.synaptic_events) : 0.0;
-  const fs::path file = dir_ / files::kSummary;
+  fs::path file = dir_ / files::kSummary;
   write_file_atomically(file, j.dump(2) + "\n");
   return file;
 }

@@ -20,13 +20,12 @@ namespace pb = ::eligo::config;
 
 namespace {
 
-// The task's storage, in entries (input spike steps plus target samples): about 4 GB at 16 bytes each.
-constexpr double kMaxTaskEntries = 2.5e8;
-
 enum class TaskKind { sine_wave, evidence_accumulation, nmnist };
 constexpr Choice<TaskKind> kTaskKinds[] = {{"sine_wave", TaskKind::sine_wave},
                                            {"evidence_accumulation", TaskKind::evidence_accumulation},
                                            {"nmnist", TaskKind::nmnist}};
+
+constexpr Choice<SampleOrder> kOrders[] = {{"shuffled", SampleOrder::shuffled}, {"sorted", SampleOrder::sorted}};
 
 // The task fields each kind reads; any other field that is set is refused, so that a setting of
 // another kind is never silently ignored.
@@ -61,12 +60,19 @@ void refuse_other_kinds_fields(const Reporter& r, const pb::Task& t, TaskKind ki
   }
 }
 
-// Refuses a task longer than kMaxTaskSteps steps.
+// Refuses a run longer than kMaxRunSteps steps.
 void check_task_steps(const Reporter& r, std::int64_t sequence, std::int64_t sequences) {
-  if (sequence > kMaxTaskSteps / sequences)
-    r.fail("training.iterations", "sequence_steps × sequences must be at most " + std::to_string(kMaxTaskSteps) +
+  if (sequence > kMaxRunSteps / sequences)
+    r.fail("training.iterations", "sequence_steps × sequences must be at most " + std::to_string(kMaxRunSteps) +
                                       " steps (got " + std::to_string(sequence) + " × " + std::to_string(sequences) +
                                       ")");
+}
+
+// Refuses a sample too large to hold in memory while it is presented (the run itself is streamed).
+void check_sample_size(const Reporter& r, double entries, const std::string& lower) {
+  if (entries > kMaxSampleEntries)
+    r.fail("task", "one sample would hold about " + show(std::round(entries)) + " input spikes and target values (" +
+                       show(std::round(entries * 16 / 1e9)) + " GB); lower " + lower);
 }
 
 SineWaveTaskParams read_sine_wave(const Reporter& r, const pb::Task& t, std::int64_t iterations, std::uint64_t seed,
@@ -105,14 +111,9 @@ TaskTiming lay_out_sine_wave(const Reporter& r, const pb::TrainingConfig& c, std
     r.fail("training.group_size", "must be 1 for the sine_wave task: an iteration is one sequence (got " +
                                       std::to_string(c.training().group_size()) + ")");
   const SineWaveTaskParams task = read_sine_wave(r, c.task(), iterations, seed, net.resolution_ms);
-  // The task is stored step by step for the whole run: refuse what would exhaust memory.
-  const double steps = static_cast<double>(task.sequence) * static_cast<double>(task.iterations);
-  const double entries = steps * (net.n_in * task.input_rate_hz * net.resolution_ms / 1000.0 + net.n_out);
-  if (entries > kMaxTaskEntries) {
-    r.fail("task", "would store about " + show(std::round(entries)) + " input spikes and target samples (" +
-                       show(std::round(entries * 16 / 1e9)) + " GB); lower training.iterations, " +
-                       "task.sequence_steps, task.input_rate_hz or the input and readout sizes");
-  }
+  const double per_step = net.n_in * task.input_rate_hz * net.resolution_ms / 1000.0 + net.n_out;
+  check_sample_size(r, static_cast<double>(task.sequence) * per_step,
+                    "task.sequence_steps, task.input_rate_hz or the input and readout sizes");
   return make_sine_wave_task(net, task);
 }
 
@@ -146,7 +147,8 @@ EvidenceAccumulationParams read_evidence(const Reporter& r, const pb::Task& t, c
 }
 
 ClassificationTask read_classification(const Reporter& r, const pb::TrainingConfig& c, TaskKind kind,
-                                       std::uint64_t seed, const NetworkDescription& net) {
+                                       std::uint64_t seed, const ConfigOverrides& overrides,
+                                       const NetworkDescription& net) {
   const pb::Task& t = c.task();
   ClassificationTask task;
   task.seed = seed;
@@ -163,9 +165,16 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
                                 " inputs (one per pixel and polarity), not " + std::to_string(net.n_in));
     if (net.n_out < 10)
       r.fail("populations", "the nmnist task needs 10 readouts (one per digit), not " + std::to_string(net.n_out));
-    if (t.data_dir().empty()) r.fail("task.data_dir", "missing (the folder with Train/ and Test/)");
-    task.data_dir =
-        fs::path(t.data_dir()).is_absolute() ? fs::path(t.data_dir()) : r.file().parent_path() / t.data_dir();
+    if (overrides.data_dir) {
+      task.data_dir = *overrides.data_dir;
+    } else {
+      if (t.data_dir().empty()) r.fail("task.data_dir", "missing (the folder with Train/ and Test/)");
+      task.data_dir =
+          fs::path(t.data_dir()).is_absolute() ? fs::path(t.data_dir()) : r.file().parent_path() / t.data_dir();
+    }
+    const std::string order = overrides.order.value_or(c.data().order());
+    if (!order.empty())
+      task.order = choose(r, overrides.order ? "data.order (overridden)" : "data.order", order, kOrders);
     layout.sequence =
         t.has_sequence_steps() ? r.integer(t.sequence_steps(), "task.sequence_steps", 2, kMaxTaskSteps) : 300;
     layout.learning_window = 10;
@@ -193,27 +202,41 @@ std::int64_t read_iterations(const Reporter& r, const pb::TrainingConfig& c, con
   return r.integer(t.iterations(), "training.iterations", 1, kMaxTaskSteps);
 }
 
-void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iterations, TrainingSetup& s) {
+void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iterations,
+               const ConfigOverrides& overrides, TrainingSetup& s) {
   NetworkDescription& net = s.network;
   const TaskKind kind = choose(r, "task.kind", c.task().kind(), kTaskKinds);
   refuse_other_kinds_fields(r, c.task(), kind);
   s.task = name_of(kind, kTaskKinds);
+  if (kind != TaskKind::nmnist) {  // the settings of a labelled folder
+    const std::string why = "applies only to a task that reads a labelled folder (nmnist), not " + s.task;
+    if (!c.data().order().empty()) r.fail("data.order", why);
+    if (overrides.order) r.fail("data.order (overridden)", why);
+    if (overrides.data_dir) r.fail("task.data_dir (overridden)", why);
+    if (overrides.epochs) r.fail("epochs (overridden)", why + ": give iterations");
+  }
+  if (overrides.epochs && overrides.iterations)
+    r.fail("epochs (overridden)", "give either iterations or epochs, not both");
+  s.data_dir_override = overrides.data_dir;
+  s.order_override = overrides.order;
   TaskTiming timing;
   if (kind == TaskKind::sine_wave) {
     if (s.evaluate_every > 0) r.fail("training.evaluate_every", "the sine_wave task has no held-out set");
     timing = lay_out_sine_wave(r, c, iterations, s.seed, net);
   } else {
-    s.classification = read_classification(r, c, kind, s.seed, net);
+    s.classification = read_classification(r, c, kind, s.seed, overrides, net);
     const SampleLayout& layout = s.classification->layout;
+    if (overrides.epochs) {  // passes over the training split, in whole groups
+      const std::int64_t epochs = r.integer(*overrides.epochs, "epochs (overridden)", 1, kMaxTaskSteps);
+      const std::int64_t split = training_split_size(*s.classification);
+      if (epochs > kMaxRunSteps / split) r.fail("epochs (overridden)", "too many samples");
+      iterations = (epochs * split + layout.group_size - 1) / layout.group_size;
+    }
     check_task_steps(r, layout.sequence, iterations * layout.group_size);
-    const double spikes_per_step =
-        kind == TaskKind::nmnist ? 20.0 : net.n_in * s.classification->evidence.spike_probability;
-    const double entries =
-        static_cast<double>(layout.sequence) * static_cast<double>(iterations * layout.group_size) * spikes_per_step;
-    if (entries > kMaxTaskEntries)
-      r.fail("task", "would store about " + show(std::round(entries)) + " input spikes (" +
-                         show(std::round(entries * 8 / 1e9)) +
-                         " GB); lower training.iterations or training.group_size");
+    if (kind == TaskKind::evidence_accumulation)  // an event file's size is its own (its reader checks it)
+      check_sample_size(r,
+                        static_cast<double>(layout.sequence) * net.n_in * s.classification->evidence.spike_probability,
+                        "the task's phase lengths, task.spike_probability or the input size");
     try {
       timing = lay_out_training(net, *s.classification, iterations);
     } catch (const std::invalid_argument& e) {  // data file errors pass through: they name their file

@@ -14,8 +14,10 @@ namespace eligo::config_loading {
 std::int64_t read_iterations(const Reporter& r, const ::eligo::config::TrainingConfig& c,
                              const ConfigOverrides& overrides);
 
-// Reads the task, lays it out into s.network and sets s.task, s.classification, s.n_steps, s.loss and
-// s.accuracy_window. s.seed and s.evaluate_every must be read already.
-void read_task(const Reporter& r, const ::eligo::config::TrainingConfig& c, std::int64_t iterations, TrainingSetup& s);
+// Reads the task (and its data settings and their overrides: data dir, order, epochs), lays it out into
+// s.network as a sample stream and sets s.task, s.classification, s.n_steps, s.loss, s.accuracy_window
+// and the stimulus overrides. s.seed and s.evaluate_every must be read already.
+void read_task(const Reporter& r, const ::eligo::config::TrainingConfig& c, std::int64_t iterations,
+               const ConfigOverrides& overrides, TrainingSetup& s);
 
 }  // namespace eligo::config_loading

@@ -13,8 +13,12 @@ std::string read_config_text(const std::filesystem::path& config) {
 }
 
 std::string run_digest_of_text(const std::string& config_text, const TrainingSetup& setup) {
-  return sha256_hex(config_text + "\nseed=" + std::to_string(setup.seed) +
-                    "\niterations=" + std::to_string(setup.loss.n_iter));
+  std::string run =
+      config_text + "\nseed=" + std::to_string(setup.seed) + "\niterations=" + std::to_string(setup.loss.n_iter);
+  // Overrides that change the stimulus (epochs change the iterations, counted above).
+  if (setup.data_dir_override) run += "\ndata_dir=" + setup.data_dir_override->string();
+  if (setup.order_override) run += "\norder=" + *setup.order_override;
+  return sha256_hex(run);
 }
 
 std::string run_digest(const std::filesystem::path& config, const TrainingSetup& setup) {

@@ -1,7 +1,7 @@
 #pragma once
 // What makes two runs the same run, as one SHA-256: the config file's text, the seed and the number of
-// iterations (after overrides). A checkpoint records it; resume and eval check it, and a cluster node
-// checks it before it accepts shards.
+// iterations (after overrides), and the data folder and sample order when overridden. A checkpoint
+// records it; resume and eval check it, and a cluster node checks it before it accepts shards.
 #include <filesystem>
 #include <string>
 

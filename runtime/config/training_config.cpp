@@ -56,7 +56,7 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
                          ? r.integer(c.training().evaluate_every(), "training.evaluate_every", 0, kMaxTaskSteps)
                          : 0;
 
-  read_task(r, c, iterations, s);
+  read_task(r, c, iterations, overrides, s);
   return s;
 }
 

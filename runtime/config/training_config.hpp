@@ -26,11 +26,18 @@ struct TrainingSetup {
   std::optional<ClassificationTask> classification;  // classification tasks: how to make held-out sets
   std::int64_t checkpoint_every = 0;                 // iterations; 0: only the final checkpoint
   std::int64_t evaluate_every = 0;                   // iterations; 0: no held-out evaluation during training
+  // The overrides that change the stimulus, as given (they enter the run digest).
+  std::optional<std::filesystem::path> data_dir_override;
+  std::optional<std::string> order_override;
 };
 
 struct ConfigOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::int64_t> iterations;
+  std::optional<std::filesystem::path> data_dir;  // replaces task.data_dir (relative: to the working folder)
+  std::optional<std::string> order;               // replaces data.order: shuffled | sorted
+  // Passes over the training split instead of training.iterations: iterations = ⌈epochs · split / group⌉.
+  std::optional<std::int64_t> epochs;
 };
 
 // Every problem with the file is a ConfigError (config_errors.hpp) that names the file and the field.

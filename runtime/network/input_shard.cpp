@@ -8,7 +8,9 @@
 namespace eligo {
 
 InputShard::InputShard(const InputShardConfig& config)
-    : config_(config), received_(config.placement.size, 0), last_event_(config.placement.size, 0) {}
+    : config_(config), received_(config.placement.size, 0), last_event_(config.placement.size, 0) {
+  if (config_.stream) stream_.emplace(*config_.stream, SampleParts::all);
+}
 
 void InputShard::add_spike(Step step, std::uint32_t local_index) { arrivals_.push_back({step, local_index}); }
 
@@ -22,6 +24,11 @@ SliceOutput InputShard::advance(const SliceInput& in) {
     while (cursor_ < arrivals_.size() && arrivals_[cursor_].step < t) ++cursor_;
     for (; cursor_ < arrivals_.size() && arrivals_[cursor_].step == t; ++cursor_) {
       ++received_[arrivals_[cursor_].local_index];
+    }
+    if (stream_) {
+      streamed_.clear();
+      stream_->input_arrivals(t, 1, config_.placement.first_index, config_.placement.size, streamed_);
+      for (const auto& [step, local_index] : streamed_) ++received_[local_index];
     }
     for (std::uint32_t i = 0; i < received_.size(); ++i) {
       if (received_[i] > 0) {

@@ -1,9 +1,14 @@
 #pragma once
 // A shard of input relays, which behave like NEST's parrot neurons (docs/numerics.md §5.4): n spikes received for
 // step t leave as one event with multiplicity n (stamp t+1); a silent relay may send flush events.
+// What the relays receive comes from two places, merged step by step: the explicit arrivals given at
+// build time (NEST cases' spike lists, the final-update spike) and, for a task, the shard's own sample
+// stream, read one step at a time (docs/architecture.md §3.1).
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "runtime/data/sources/sample_stream.hpp"
 #include "runtime/network/shard.hpp"
 
 namespace eligo {
@@ -11,6 +16,7 @@ namespace eligo {
 struct InputShardConfig {
   ShardPlacement placement;
   Step flush_interval = kInfiniteSteps;
+  std::optional<SampleStreamPlan> stream;  // the task's samples; the shard reads its own inputs of them
 };
 
 class InputShard final : public Shard {
@@ -26,8 +32,9 @@ class InputShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override { return counters_; }
   void append_weights(std::vector<WeightRecord>&) const override {}
-  // The spike schedule is fixed by the build (only its length is checked); cursor, spikes received in
-  // the current step, last event of each relay and the counters are saved.
+  // The explicit arrivals are fixed by the build (only their count is checked) and the stream is a
+  // function of the step (a restored shard reopens it where it continues); the cursor, spikes received
+  // in the current step, last event of each relay and the counters are saved.
   void save_state(StateWriter& w) const override;
   void load_state(StateReader& r) override;
 
@@ -38,8 +45,10 @@ class InputShard final : public Shard {
     auto operator<=>(const Arrival&) const = default;
   };
   InputShardConfig config_;
-  std::vector<Arrival> arrivals_;  // sorted by (step, index)
+  std::vector<Arrival> arrivals_;  // explicit, sorted by (step, index)
   std::size_t cursor_ = 0;
+  std::optional<SampleStream> stream_;
+  std::vector<StepArrival> streamed_;    // the stream's arrivals of the current step
   std::vector<std::uint32_t> received_;  // spikes received in the current step
   std::vector<Step> last_event_;
   ShardCounters counters_;

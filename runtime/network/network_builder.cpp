@@ -13,7 +13,7 @@ bool in_range(std::uint32_t x, const ShardPlacement& p) { return x >= p.first_in
 
 std::unique_ptr<Shard> build_input_shard(const NetworkDescription& net, const ShardPlacement& p) {
   auto shard = std::make_unique<InputShard>(
-      InputShardConfig{p, ms_to_steps(net.input.flush_event_send_interval, net.resolution_ms)});
+      InputShardConfig{p, ms_to_steps(net.input.flush_event_send_interval, net.resolution_ms), net.sample_stream});
   for (std::uint32_t i = p.first_index; i < p.first_index + p.size; ++i) {
     if (i < net.input_spike_steps.size()) {
       for (Step s : net.input_spike_steps[i]) shard->add_spike(s, i - p.first_index);
@@ -82,7 +82,7 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
 
 std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const GlobalIds& ids, const ShardPlacement& p,
                                            HistoryPolicy history) {
-  if (net.targets.size() != net.n_out) {
+  if (!net.sample_stream && net.targets.size() != net.n_out) {
     throw NetworkBuildError("network has " + std::to_string(net.n_out) + " readouts but " +
                             std::to_string(net.targets.size()) + " target signals");
   }
@@ -90,9 +90,11 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
                             ReadoutConstants::from(net.out, net.resolution_ms),
                             net.optimizer,
                             ids.total(),
+                            {},
                             net.targets,
                             net.learning_window,
                             history};
+  config.stream = net.sample_stream;
   config.delay_from_rec = net.rec_out_delay;
   config.plastic = net.plastic && net.rec_out_plastic;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));

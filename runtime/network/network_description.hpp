@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/core/named_value.hpp"
 #include "runtime/core/time.hpp"
+#include "runtime/data/sources/sample_stream.hpp"
 #include "runtime/models/model_parameters.hpp"
 #include "runtime/network/connection_rules.hpp"
 
@@ -78,10 +80,13 @@ struct NetworkDescription {
   Step in_rec_delay = 1, rec_rec_delay = 1, rec_out_delay = 1, feedback_delay = 1;
   Step min_delay() const { return std::min({in_rec_delay, rec_rec_delay, rec_out_delay, feedback_delay}); }
 
-  // Stimulus and supervision.
-  std::vector<std::vector<Step>> input_spike_steps;  // [n_in]: steps in which parrot i receives a spike
+  // Stimulus and supervision (docs/architecture.md §3.1). A task's samples come as a stream that every
+  // input shard and the readout shard open for themselves; explicit lists for the whole run (NEST
+  // reference cases, tests) may stand beside it. Forced spikes (the final-update spike) are always explicit.
+  std::optional<SampleStreamPlan> sample_stream;
+  std::vector<std::vector<Step>> input_spike_steps;  // [n_in] or empty: steps in which parrot i receives a spike
   std::vector<ForcedSpikeGenerator> forced_spikes;
-  std::vector<StepSignal> targets;  // [n_out]
+  std::vector<StepSignal> targets;  // [n_out] without a sample stream; empty with one
   StepSignal learning_window;
 };
 
@@ -92,5 +97,9 @@ inline constexpr NamedValue<OptimizerType> kOptimizerTypeNames[] = {
 };
 
 const char* to_string(OptimizerType t);
+
+// The spikes the inputs' generators deliver in steps [begin, end) (explicit lists and the sample
+// stream; not the forced spikes), as (step, input) sorted: what a recording shows of the inputs.
+std::vector<std::pair<Step, std::uint32_t>> input_spikes_between(const NetworkDescription& net, Step begin, Step end);
 
 }  // namespace eligo

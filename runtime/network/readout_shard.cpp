@@ -25,6 +25,7 @@ ReadoutShard::ReadoutShard(ReadoutShardConfig config)
       input_(config_.placement.size, 0.0) {
   for (const StepSignal& s : config_.targets) target_cursors_.push_back({&s});
   window_cursor_.signal = &config_.learning_window;
+  if (config_.stream) stream_.emplace(*config_.stream, SampleParts::supervision);
 }
 
 void ReadoutShard::add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight) {
@@ -59,11 +60,15 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
   std::fill(input_.begin(), input_.end(), 0.0);
   if (t > 0) {
     // Phase A: rate signals emitted in step t−1 (docs/numerics.md §5.5); nothing is delivered in step 0.
-    const double lw = window_cursor_.at(t);
-    for (std::size_t k = 0; k < n; ++k) {
-      state_.target[k] = target_cursors_[k].at(t);
-      state_.learning_window[k] = lw;
+    double lw = 0.0;
+    if (stream_) {
+      stream_->supervision(t, streamed_targets_, lw);
+      for (std::size_t k = 0; k < n; ++k) state_.target[k] = streamed_targets_[k];
+    } else {
+      lw = window_cursor_.at(t);
+      for (std::size_t k = 0; k < n; ++k) state_.target[k] = target_cursors_[k].at(t);
     }
+    for (std::size_t k = 0; k < n; ++k) state_.learning_window[k] = lw;
   }
   const ReadoutTarget target{history_, config_.constants};
   counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B

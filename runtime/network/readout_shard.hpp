@@ -3,6 +3,7 @@
 // recurrent neurons, targets, learning window and error history. Each slice it returns the error
 // vector ε that the supervisor broadcasts, and the recorded readout and target signals for the loss.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "runtime/archive/history_archive.hpp"
@@ -21,7 +22,9 @@ struct ReadoutShardConfig {
   ReadoutConstants constants;
   OptimizerParams optimizer;
   std::uint64_t n_global_ids = 0;
-  std::vector<StepSignal> targets;  // one per readout
+  // Supervision: a sample stream (a task), or explicit signals (NEST cases, tests).
+  std::optional<SampleStreamPlan> stream;
+  std::vector<StepSignal> targets;  // one per readout, without a stream
   StepSignal learning_window;
   HistoryPolicy history = HistoryPolicy::bounded;
   Step delay_from_rec = 1;  // steps
@@ -42,7 +45,7 @@ class ReadoutShard final : public Shard {
   void append_weights(std::vector<WeightRecord>& out) const override;
   // Saved: readout state, history, synapses, events in flight, the positions in the target and
   // learning-window signals, and the counters. The signals themselves are fixed by the build (their
-  // lengths are checked).
+  // lengths are checked); a stream is a function of the step and is reopened where the run continues.
   void save_state(StateWriter& w) const override;
   void load_state(StateReader& r) override;
 
@@ -64,6 +67,8 @@ class ReadoutShard final : public Shard {
   EpropSynapses synapses_;
   std::vector<SignalCursor> target_cursors_;
   SignalCursor window_cursor_;
+  std::optional<SampleStream> stream_;
+  std::vector<double> streamed_targets_;
   void advance_step(Step t, std::uint32_t step_offset, SliceOutput& out);
 
   std::vector<double> input_;

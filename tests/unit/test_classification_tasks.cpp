@@ -1,4 +1,4 @@
-// Tests of the classification tasks: the sample layout (runtime/data/sample_sequence.*), the
+// Tests of the classification tasks: the sample layout (runtime/data/tasks/task_timing.hpp: lay_out_samples), the
 // evidence-accumulation trials, N-MNIST samples as input spikes, accuracy (runtime/losses/
 // classification_accuracy.*), the frozen network used for evaluation, and their config fields.
 #include <unistd.h>
@@ -12,9 +12,10 @@
 #include "runtime/config/training_config.hpp"
 #include "runtime/data/tasks/evidence_accumulation_task.hpp"
 #include "runtime/data/tasks/nmnist_task.hpp"
-#include "runtime/data/tasks/sample_sequence.hpp"
+#include "runtime/data/tasks/task_timing.hpp"
 #include "runtime/losses/classification_accuracy.hpp"
 #include "runtime/network/frozen_network.hpp"
+#include "tests/support/sample_layout_reference.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -39,10 +40,9 @@ TEST_CASE("samples are laid out one after another with NEST's classification tim
   layout.sequence = 10;
   layout.learning_window = 4;
   layout.group_size = 2;
-  SampleSequence seq(net, layout);
-  seq.add({{{5, 2}, {0, 1}, {5, 2}}, 1});
-  seq.add({{{9, 0}}, 0});
-  const TaskTiming t = seq.finish();
+  const TaskTiming t = lay_out_samples(
+      net, layout, 2, test::list_source({{{{5, 2}, {0, 1}, {5, 2}}, 1, nullptr}, {{{9, 0}}, 0, nullptr}}));
+  net = test::expand_sample_stream(net);
 
   // Sample s starts at step 1 + 10 s; spikes are in step order, repeated pairs kept.
   CHECK(net.input_spike_steps[0] == std::vector<Step>{20});
@@ -71,12 +71,15 @@ TEST_CASE("samples out of range are refused with the sample named", "[classifica
   layout.sequence = 10;
   layout.learning_window = 10;
   layout.group_size = 2;
-  SampleSequence seq(net, layout);
-  CHECK_THROWS_WITH(seq.add({{{0, 3}}, 0}), Catch::Contains("sample 0") && Catch::Contains("input 3"));
-  CHECK_THROWS_WITH(seq.add({{{10, 0}}, 0}), Catch::Contains("step 10"));
-  CHECK_THROWS_WITH(seq.add({{}, 2}), Catch::Contains("label 2"));
-  seq.add({{}, 1});
-  CHECK_THROWS_WITH(seq.finish(), Catch::Contains("whole number of groups"));
+  auto first_sample = [&](Sample x) {
+    lay_out_samples(net, layout, 2, test::list_source({x, x}));
+    SampleStream(*net.sample_stream, SampleParts::all).sample(0);
+  };
+  CHECK_THROWS_WITH(first_sample({{{0, 3}}, 0, nullptr}), Catch::Contains("sample 0") && Catch::Contains("input 3"));
+  CHECK_THROWS_WITH(first_sample({{{10, 0}}, 0, nullptr}), Catch::Contains("step 10"));
+  CHECK_THROWS_WITH(first_sample({{}, 2, nullptr}), Catch::Contains("label 2"));
+  CHECK_THROWS_WITH(lay_out_samples(net, layout, 1, test::list_source({{{}, 1, nullptr}})),
+                    Catch::Contains("whole number of groups"));
 }
 
 TEST_CASE("evidence-accumulation trials follow the cue schedule and the majority decides", "[classification]") {
@@ -85,7 +88,7 @@ TEST_CASE("evidence-accumulation trials follow the cue schedule and the majority
   const Step period = p.cue_steps + p.spacing_steps;
   int labels[2] = {0, 0};
   for (std::int64_t index = 0; index < 40; ++index) {
-    const LabeledSample t = evidence_trial(p, n_in, 7, TrialSet::training, index);
+    const Sample t = evidence_trial(p, n_in, 7, TrialSet::training, index);
     // Count the cue spikes per side in each cue slot; the side that fired is the cue's side.
     std::int64_t right_cues = 0;
     for (std::int64_t c = 0; c < p.cues; ++c) {
@@ -109,9 +112,9 @@ TEST_CASE("evidence-accumulation trials follow the cue schedule and the majority
   CHECK(labels[0] > 5);  // both answers occur
   CHECK(labels[1] > 5);
 
-  const LabeledSample a = evidence_trial(p, n_in, 7, TrialSet::training, 3);
-  const LabeledSample b = evidence_trial(p, n_in, 7, TrialSet::training, 3);
-  const LabeledSample held = evidence_trial(p, n_in, 7, TrialSet::held_out, 3);
+  const Sample a = evidence_trial(p, n_in, 7, TrialSet::training, 3);
+  const Sample b = evidence_trial(p, n_in, 7, TrialSet::training, 3);
+  const Sample held = evidence_trial(p, n_in, 7, TrialSet::held_out, 3);
   CHECK(a.spikes.size() == b.spikes.size());
   CHECK(a.label == b.label);
   CHECK(held.spikes.size() != a.spikes.size());
@@ -137,9 +140,11 @@ TEST_CASE("N-MNIST events become input spikes by pixel, polarity and millisecond
   fs::create_directories(dir.path() / "Train" / "3");
   write_nmnist_file(dir.path() / "Train" / "3" / "a.bin",
                     {{1, 2, false, 0}, {33, 33, true, 4'999}, {0, 0, true, 900'000}});
-  const NmnistSamples data(dir.path(), "Train", 1);
+  const NmnistSplit data(dir.path(), "Train", SampleOrder::shuffled, 1);
   REQUIRE(data.size() == 1);
-  const LabeledSample s = data.sample(5, 300, 1.0);  // cycles: index 5 of 1 sample
+  const std::unique_ptr<DataSource> source = data.source(300, 1.0)();
+  source->skip(5);  // cycles: index 5 of 1 sample
+  const Sample s = *source->next(SampleParts::all);
   CHECK(s.label == 3);
   REQUIRE(s.spikes.size() == 3);
   CHECK(s.spikes[0].input == 2 * 34 + 1);  // OFF: y · 34 + x
@@ -147,7 +152,7 @@ TEST_CASE("N-MNIST events become input spikes by pixel, polarity and millisecond
   CHECK(s.spikes[1].input == 34 * 34 + 33 * 34 + 33);
   CHECK(s.spikes[1].step == 4);
   CHECK(s.spikes[2].step == 299);  // clamped down to the last step
-  CHECK_THROWS_AS(NmnistSamples(dir.path(), "Test", 1), DataFileError);
+  CHECK_THROWS_AS(NmnistSplit(dir.path(), "Test", SampleOrder::shuffled, 1), DataFileError);
 }
 
 TEST_CASE("a frozen network takes the given weights as static explicit connections", "[classification]") {
@@ -216,8 +221,10 @@ TEST_CASE("an evidence-accumulation config lays out its trials", "[classificatio
   CHECK(s.loss.group_size == 4);
   CHECK(s.loss.n_iter == 2);
   CHECK(s.n_steps == 2 + 8 * 75 + 3);
-  CHECK(s.network_without_task.input_spike_steps.empty());
-  CHECK(s.network.targets.size() == 2);
+  CHECK_FALSE(s.network_without_task.sample_stream.has_value());
+  REQUIRE(s.network.sample_stream.has_value());
+  CHECK(s.network.sample_stream->samples == 8);
+  CHECK(test::expand_sample_stream(s.network).targets.size() == 2);
 }
 
 TEST_CASE("classification config errors name the field", "[classification][config]") {

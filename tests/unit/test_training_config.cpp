@@ -15,6 +15,7 @@
 
 #include "runtime/config/training_config.hpp"
 #include "runtime/data/tasks/sine_wave_task.hpp"
+#include "tests/support/sample_layout_reference.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -28,6 +29,13 @@ using eligo::NetworkDescription;
 using eligo::Step;
 using eligo::TrainingSetup;
 using eligo::test::TempDir;
+
+ConfigOverrides overrides(std::optional<std::uint64_t> seed, std::optional<std::int64_t> iterations) {
+  ConfigOverrides o;
+  o.seed = seed;
+  o.iterations = iterations;
+  return o;
+}
 
 const fs::path kExamples = fs::path(ELIGO_TEST_DATA_DIR).parent_path().parent_path() / "examples";
 const fs::path kSineWave = kExamples / "sine_wave.yaml";
@@ -80,7 +88,9 @@ void check_same_rule(const std::optional<GeneratedConnections>& a, const std::op
   if (a) CHECK(fields(*a) == fields(*b));
 }
 
-void check_same_network(const NetworkDescription& a, const NetworkDescription& b) {
+void check_same_network(const NetworkDescription& streamed_a, const NetworkDescription& streamed_b) {
+  const NetworkDescription a = eligo::test::expand_sample_stream(streamed_a);
+  const NetworkDescription b = eligo::test::expand_sample_stream(streamed_b);
   CHECK(a.resolution_ms == b.resolution_ms);
   CHECK(std::tie(a.n_in, a.n_rec, a.n_out, a.rec_model, a.seed) ==
         std::tie(b.n_in, b.n_rec, b.n_out, b.rec_model, b.seed));
@@ -212,7 +222,7 @@ TEST_CASE("the small sine-wave example is the same network for 5 iterations", "[
   CHECK(small.loss.n_iter == 5);
   CHECK(small.n_steps == 2 + 5 * 1000 + 3);
   // With the same iteration count the two files describe the same run.
-  const TrainingSetup full_5 = load_training_config(kSineWave, ConfigOverrides{std::nullopt, 5});
+  const TrainingSetup full_5 = load_training_config(kSineWave, overrides(std::nullopt, 5));
   check_same_network(full_5.network, small.network);
   CHECK(full.network.n_rec == small.network.n_rec);
 }
@@ -302,28 +312,28 @@ training: {iterations: 2, group_size: 1}
   CHECK(net.rec_out_rule->weight.value == 0.25);
   CHECK(net.out_rec_feedback_rule->weight.value == 1.0);  // no weight given: NEST's default weight
   CHECK(net.forced_spikes.empty());
-  CHECK(net.targets.size() == 2);
+  CHECK(eligo::test::expand_sample_stream(net).targets.size() == 2);
 }
 
 TEST_CASE("overrides replace the seed and the number of iterations", "[config]") {
   const TrainingSetup base = load_training_config(kSineWaveSmall);
-  const TrainingSetup changed = load_training_config(kSineWaveSmall, ConfigOverrides{99, 2});
+  const TrainingSetup changed = load_training_config(kSineWaveSmall, overrides(99, 2));
   CHECK(changed.seed == 99);
   CHECK(changed.network.seed == 99);
   CHECK(changed.loss.n_iter == 2);
   CHECK(changed.n_steps == 2 + 2 * 1000 + 3);
-  CHECK(changed.network.targets[0].time.size() == std::size_t{2000});
+  CHECK(eligo::test::expand_sample_stream(changed.network).targets[0].time.size() == std::size_t{2000});
   CHECK(changed.network.forced_spikes[0].spike_steps == std::vector<Step>{2 * 1000 + 1});
   CHECK(base.seed == 1);
 
-  const TrainingSetup seed_only = load_training_config(kSineWaveSmall, ConfigOverrides{99, std::nullopt});
+  const TrainingSetup seed_only = load_training_config(kSineWaveSmall, overrides(99, std::nullopt));
   CHECK(seed_only.loss.n_iter == 5);
 }
 
 TEST_CASE("network construction is a pure function of the seed", "[config]") {
   const TrainingSetup a = load_training_config(kSineWaveSmall);
   const TrainingSetup b = load_training_config(kSineWaveSmall);
-  const TrainingSetup other = load_training_config(kSineWaveSmall, ConfigOverrides{2, std::nullopt});
+  const TrainingSetup other = load_training_config(kSineWaveSmall, overrides(2, std::nullopt));
   const auto& na = a.network;
   const auto& nb = b.network;
   const auto& no = other.network;
@@ -334,13 +344,14 @@ TEST_CASE("network construction is a pure function of the seed", "[config]") {
     CHECK(incoming(na, na.rec_rec_rule, j, na.n_rec, true) != incoming(no, no.rec_rec_rule, j, no.n_rec, true));
   }
   check_same_network(na, nb);
-  CHECK(na.input_spike_steps != no.input_spike_steps);
-  CHECK(na.targets[0].value != no.targets[0].value);
+  const NetworkDescription ea = eligo::test::expand_sample_stream(na), eo = eligo::test::expand_sample_stream(no);
+  CHECK(ea.input_spike_steps != eo.input_spike_steps);
+  CHECK(ea.targets[0].value != eo.targets[0].value);
 }
 
 TEST_CASE("the sine-wave task has NEST's example timing", "[config]") {
   const TrainingSetup s = load_training_config(kSineWaveSmall);
-  const NetworkDescription& net = s.network;
+  const NetworkDescription net = eligo::test::expand_sample_stream(s.network);
   constexpr Step kSequence = 1000, kIterations = 5, kTask = kSequence * kIterations;
 
   SECTION("the loss window covers steps 2 … task + 1 and the run ends 3 steps later") {
@@ -409,10 +420,11 @@ TEST_CASE("make_sine_wave_task gives each readout a pattern of its own", "[confi
   params.final_update_spike = false;
   const eligo::TaskTiming timing = eligo::make_sine_wave_task(net, params);
   CHECK(timing.n_steps == 2 + 400 + 3);
-  REQUIRE(net.targets.size() == 2);
-  CHECK(net.targets[0].value != net.targets[1].value);
-  CHECK(net.forced_spikes.empty());
-  CHECK(net.input_spike_steps.size() == 3);
+  const NetworkDescription expanded = eligo::test::expand_sample_stream(net);
+  REQUIRE(expanded.targets.size() == 2);
+  CHECK(expanded.targets[0].value != expanded.targets[1].value);
+  CHECK(expanded.forced_spikes.empty());
+  CHECK(expanded.input_spike_steps.size() == 3);
 
   params.sequence = 0;
   CHECK_THROWS_AS(eligo::make_sine_wave_task(net, params), std::invalid_argument);
@@ -443,8 +455,12 @@ TEST_CASE("each bad config gives one ConfigError naming the file and the field",
       {"delay of 2.5 steps", with("    rule: fixed_indegree\n", "    rule: fixed_indegree\n    delay_ms: 2.5\n"),
        "connections[1].delay_ms"},
       {"static feedback", with("    synapse: feedback\n", "    synapse: static\n"), "connections[3].synapse"},
-      {"a task too large for memory",
-       with("    model: parrot\n    size: 10\n", "    model: parrot\n    size: 50000000\n"), "task"},
+      {"a sample too large for memory",
+       [&] {
+         std::string t = with("    model: parrot\n    size: 10\n", "    model: parrot\n    size: 50000000\n");
+         return t.replace(t.find("sequence_steps: 100\n"), 20, "sequence_steps: 1000\n");
+       }(),
+       "task"},
       {"a block with more synapses than any memory holds", with("    indegree: 5\n", "    indegree: 100000000\n"),
        "connections[1]"},
       {"parameter of another distribution", with("low: -0.1, high: 0.1", "mean: 0.0"), "connections[2].weight.mean"},
@@ -467,6 +483,15 @@ TEST_CASE("each bad config gives one ConfigError naming the file and the field",
     CHECK(e.field() == bad.field);
     CHECK_THAT(e.what(), Catch::Contains(file.string()) && Catch::Contains("field " + bad.field + ": "));
   }
+}
+
+TEST_CASE("a run far longer than memory would hold as a whole loads, since its stimulus is streamed", "[config]") {
+  const TempDir dir;
+  const std::string text = with("  iterations: 3\n", "  iterations: 10000000\n");
+  const TrainingSetup s = load_training_config(dir.write("long.yaml", text));
+  CHECK(s.loss.n_iter == 10'000'000);
+  REQUIRE(s.network.sample_stream.has_value());
+  CHECK(s.network.sample_stream->samples == 10'000'000);
 }
 
 TEST_CASE("JSON configs are checked as strictly as YAML ones", "[config]") {
@@ -507,7 +532,7 @@ TEST_CASE("unreadable files give a ConfigError naming the file", "[config]") {
     CHECK_THAT(e.what(), Catch::Contains(".toml"));
   }
   SECTION("a bad override names the field it replaces") {
-    const ConfigError e = config_error(kSineWaveSmall, ConfigOverrides{std::nullopt, 0});
+    const ConfigError e = config_error(kSineWaveSmall, overrides(std::nullopt, 0));
     CHECK_THAT(e.what(), Catch::Contains("training.iterations"));
   }
 }

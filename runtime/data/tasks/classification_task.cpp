@@ -5,23 +5,15 @@
 namespace eligo {
 namespace {
 
-template <class NextSample>
-TaskTiming lay_out(NetworkDescription& net, const SampleLayout& layout, std::int64_t samples, NextSample next) {
-  SampleSequence sequence(net, layout);
-  for (std::int64_t s = 0; s < samples; ++s) sequence.add(next(s));
-  return sequence.finish();
-}
-
-TaskTiming lay_out_set(NetworkDescription& net, const ClassificationTask& task, const SampleLayout& layout,
-                       std::int64_t samples, TrialSet set) {
+DataSourceFactory source_of(const NetworkDescription& net, const ClassificationTask& task, TrialSet set) {
   switch (task.kind) {
     case ClassificationKind::evidence_accumulation:
-      return lay_out(net, layout, samples,
-                     [&](std::int64_t s) { return evidence_trial(task.evidence, net.n_in, task.seed, set, s); });
+      return evidence_trials(task.evidence, net.n_in, task.seed, set);
     case ClassificationKind::nmnist: {
-      const NmnistSamples data(task.data_dir, set == TrialSet::training ? "Train" : "Test", task.seed);
-      return lay_out(net, layout, samples,
-                     [&](std::int64_t s) { return data.sample(s, layout.sequence, net.resolution_ms); });
+      // Listed here, once: a missing or empty folder is an error of the config, not of the run.
+      const NmnistSplit split(task.data_dir, set == TrialSet::training ? "Train" : "Test",
+                              set == TrialSet::training ? task.order : SampleOrder::shuffled, task.seed);
+      return split.source(task.layout.sequence, net.resolution_ms);
     }
   }
   return {};
@@ -30,14 +22,20 @@ TaskTiming lay_out_set(NetworkDescription& net, const ClassificationTask& task, 
 }  // namespace
 
 TaskTiming lay_out_training(NetworkDescription& net, const ClassificationTask& task, std::int64_t iterations) {
-  return lay_out_set(net, task, task.layout, iterations * task.layout.group_size, TrialSet::training);
+  return lay_out_samples(net, task.layout, iterations * task.layout.group_size,
+                         source_of(net, task, TrialSet::training));
 }
 
 TaskTiming lay_out_held_out(NetworkDescription& net, const ClassificationTask& task, std::int64_t samples) {
   SampleLayout layout = task.layout;
   layout.final_update_spike = false;  // learning is off: nothing pending to apply
   layout.group_size = samples;        // one iteration: its loss and accuracy are the evaluation's
-  return lay_out_set(net, task, layout, samples, TrialSet::held_out);
+  return lay_out_samples(net, layout, samples, source_of(net, task, TrialSet::held_out));
+}
+
+std::int64_t training_split_size(const ClassificationTask& task) {
+  if (task.kind != ClassificationKind::nmnist) return 0;
+  return static_cast<std::int64_t>(NmnistSplit(task.data_dir, "Train", task.order, task.seed).size());
 }
 
 }  // namespace eligo

@@ -5,8 +5,9 @@
 #include <filesystem>
 #include <string>
 
+#include "runtime/data/sources/labelled_folder_source.hpp"
 #include "runtime/data/tasks/evidence_accumulation_task.hpp"
-#include "runtime/data/tasks/sample_sequence.hpp"
+#include "runtime/data/tasks/task_timing.hpp"
 
 namespace eligo {
 
@@ -16,16 +17,22 @@ struct ClassificationTask {
   ClassificationKind kind = ClassificationKind::evidence_accumulation;
   SampleLayout layout;
   std::uint64_t seed = 1;
-  EvidenceAccumulationParams evidence;  // evidence_accumulation
-  std::filesystem::path data_dir;       // nmnist: the folder with Train/ and Test/
-  std::int64_t test_samples = 0;        // per held-out evaluation
+  EvidenceAccumulationParams evidence;        // evidence_accumulation
+  std::filesystem::path data_dir;             // nmnist: the folder with Train/ and Test/
+  SampleOrder order = SampleOrder::shuffled;  // nmnist: the training split's order (held out: shuffled)
+  std::int64_t test_samples = 0;              // per held-out evaluation
 };
 
-// Training: samples 0 … iterations·group_size − 1 of the training set (N-MNIST: Train/).
+// Training: samples 0 … iterations·group_size − 1 of the training set (N-MNIST: Train/, cycling),
+// streamed (task_timing.hpp: lay_out_samples).
 TaskTiming lay_out_training(NetworkDescription& net, const ClassificationTask& task, std::int64_t iterations);
 
 // A held-out evaluation: `samples` samples of the held-out set (fresh trials; N-MNIST: Test/, cycling
 // if it has fewer), laid out as one iteration, without the final-update spike.
 TaskTiming lay_out_held_out(NetworkDescription& net, const ClassificationTask& task, std::int64_t samples);
+
+// Samples in one pass over the training split (N-MNIST: the files of Train/); 0 when trials are
+// generated without end (evidence accumulation).
+std::int64_t training_split_size(const ClassificationTask& task);
 
 }  // namespace eligo

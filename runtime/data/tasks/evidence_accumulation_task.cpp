@@ -13,8 +13,8 @@ constexpr std::uint64_t kHeldOutStream = 0x65766964'00000002ULL;
 
 }  // namespace
 
-LabeledSample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed, TrialSet set,
-                             std::int64_t index) {
+Sample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed, TrialSet set,
+                      std::int64_t index, SampleParts parts) {
   if (n_in < 4 || n_in % 4 != 0)
     throw std::invalid_argument(
         "evidence accumulation: the input population must have a multiple of 4 neurons "
@@ -31,8 +31,9 @@ LabeledSample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t 
     side = minority ? 1 - favoured : favoured;
     right += side;
   }
-  LabeledSample trial;
+  Sample trial;
   trial.label = right > p.cues / 2 ? 1 : 0;
+  if (parts == SampleParts::supervision) return trial;
 
   // The spike probability of input i at step s (0 when silent).
   const Step sequence = p.sequence();
@@ -54,6 +55,32 @@ LabeledSample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t 
     }
   }
   return trial;
+}
+
+namespace {
+
+class EvidenceTrials final : public DataSource {
+ public:
+  EvidenceTrials(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed, TrialSet set)
+      : p_(p), n_in_(n_in), seed_(seed), set_(set) {}
+  std::optional<Sample> next(SampleParts parts) override {
+    return evidence_trial(p_, n_in_, seed_, set_, index_++, parts);
+  }
+  void skip(std::int64_t n) override { index_ += n; }
+
+ private:
+  EvidenceAccumulationParams p_;
+  std::uint32_t n_in_;
+  std::uint64_t seed_;
+  TrialSet set_;
+  std::int64_t index_ = 0;
+};
+
+}  // namespace
+
+DataSourceFactory evidence_trials(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed,
+                                  TrialSet set) {
+  return [=] { return std::make_unique<EvidenceTrials>(p, n_in, seed, set); };
 }
 
 }  // namespace eligo

@@ -11,7 +11,7 @@
 // trials (another stream) never coincide and any trial can be regenerated alone.
 #include <cstdint>
 
-#include "runtime/data/tasks/sample_sequence.hpp"
+#include "runtime/data/sources/data_source.hpp"
 
 namespace eligo {
 
@@ -29,7 +29,12 @@ struct EvidenceAccumulationParams {
 enum class TrialSet { training, held_out };
 
 // Trial `index` of the set; label 1 when the right side had more cues. n_in must be a multiple of 4.
-LabeledSample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed, TrialSet set,
-                             std::int64_t index);
+// SampleParts::supervision leaves the spikes out (the label is drawn first).
+Sample evidence_trial(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed, TrialSet set,
+                      std::int64_t index, SampleParts parts = SampleParts::all);
+
+// The trials of a set as a data source: trial 0, 1, 2, … (skipping costs nothing).
+DataSourceFactory evidence_trials(const EvidenceAccumulationParams& p, std::uint32_t n_in, std::uint64_t seed,
+                                  TrialSet set);
 
 }  // namespace eligo

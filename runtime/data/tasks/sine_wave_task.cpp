@@ -3,7 +3,8 @@
 // cases (tests/data/nest/README.md §3):
 //
 //   step 0            nothing (generators deliver from step 1 on)
-//   step 1 + it·S + s parrot i receives its spike if cell (i, s) of the frozen raster is set
+//   step 1 + it·S + s parrot i receives its spike if cell (i, s) of the frozen raster is set (the raster
+//                     is one sample, repeated: runtime/data/sources/sample_stream.hpp)
 //   step 2 + n        readout k uses target value pattern_k[n mod S]; the learning window is open
 //   step 2 + task − 1 the last step whose readout sample enters the loss (task = S · iterations)
 //   step task + 1     the final-update spike reaches every parrot and recurrent neuron
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -38,18 +40,28 @@ std::vector<Step> raster_row(std::uint64_t seed, std::uint32_t input, std::int64
   return cells;
 }
 
-// The frozen raster, repeated every iteration from step offset_gen on (ascending steps per input).
-std::vector<std::vector<Step>> input_spikes(const NetworkDescription& net, const SineWaveTaskParams& params) {
+// The frozen raster as one sample: the sequence steps in which each input spikes.
+std::vector<InputSpike> raster(const NetworkDescription& net, const SineWaveTaskParams& params) {
   const double p = params.input_rate_hz * net.resolution_ms / 1000.0;
-  std::vector<std::vector<Step>> spikes(net.n_in);
-  for (std::uint32_t i = 0; i < net.n_in; ++i) {
-    const std::vector<Step> cells = raster_row(params.seed, i, params.sequence, p);
-    spikes[i].reserve(cells.size() * static_cast<std::size_t>(params.iterations));
-    for (std::int64_t it = 0; it < params.iterations; ++it)
-      for (Step s : cells) spikes[i].push_back(kTaskOffsetGen + it * params.sequence + s);
-  }
+  std::vector<InputSpike> spikes;
+  for (std::uint32_t i = 0; i < net.n_in; ++i)
+    for (Step s : raster_row(params.seed, i, params.sequence, p)) spikes.push_back({s, i});
   return spikes;
 }
+
+// Every iteration is the same sample: the frozen raster and the readouts' patterns.
+class RepeatedSample final : public DataSource {
+ public:
+  explicit RepeatedSample(std::shared_ptr<const Sample> sample) : sample_(std::move(sample)) {}
+  std::optional<Sample> next(SampleParts parts) override {
+    if (parts == SampleParts::supervision) return Sample{{}, 0, sample_->targets};
+    return *sample_;
+  }
+  void skip(std::int64_t) override {}
+
+ private:
+  std::shared_ptr<const Sample> sample_;
+};
 
 // numpy.linspace(start, stop, n)[m]: start + m·step, with the last sample exactly stop.
 double linspace(double start, double stop, std::int64_t n, std::int64_t m) {
@@ -86,19 +98,6 @@ std::vector<double> sine_pattern(const SineWaveTaskParams& params, std::uint32_t
   return pattern;
 }
 
-// The pattern tiled over the task: value n holds from step total_offset + n on.
-StepSignal target_signal(const std::vector<double>& pattern, Step task) {
-  StepSignal signal;
-  signal.time.reserve(static_cast<std::size_t>(task));
-  signal.value.reserve(static_cast<std::size_t>(task));
-  const auto sequence = static_cast<Step>(pattern.size());
-  for (Step n = 0; n < task; ++n) {
-    signal.time.push_back(kTaskTotalOffset + n);
-    signal.value.push_back(pattern[static_cast<std::size_t>(n % sequence)]);
-  }
-  return signal;
-}
-
 void check(const SineWaveTaskParams& params) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("sine-wave task: " + what); };
   if (params.sequence < 1) fail("sequence must be >= 1");
@@ -113,18 +112,16 @@ void check(const SineWaveTaskParams& params) {
 
 TaskTiming make_sine_wave_task(NetworkDescription& net, const SineWaveTaskParams& params) {
   check(params);
-  const Step task = params.sequence * params.iterations;
-
-  net.input_spike_steps = input_spikes(net, params);
-  net.targets.clear();
-  for (std::uint32_t k = 0; k < net.n_out; ++k) net.targets.push_back(target_signal(sine_pattern(params, k), task));
-  net.learning_window = StepSignal{{kTaskTotalOffset}, {1.0}};
-  net.forced_spikes.clear();
-  if (params.final_update_spike) net.forced_spikes.push_back(final_update_spike(net, task));
-
-  TaskTiming timing;
-  timing.n_steps = kTaskTotalOffset + task + kTaskExtensionSteps;
-  timing.loss = LossWindow{kTaskTotalOffset, kTaskTotalOffset + task - 1, params.iterations, 1, params.sequence};
+  auto patterns = std::make_shared<std::vector<std::vector<double>>>();
+  for (std::uint32_t k = 0; k < net.n_out; ++k) patterns->push_back(sine_pattern(params, k));
+  auto sample = std::make_shared<const Sample>(Sample{raster(net, params), 0, std::move(patterns)});
+  SampleLayout layout;
+  layout.sequence = params.sequence;
+  layout.learning_window = params.sequence;  // open from the first step on
+  layout.final_update_spike = params.final_update_spike;
+  TaskTiming timing =
+      lay_out_samples(net, layout, params.iterations, [sample] { return std::make_unique<RepeatedSample>(sample); });
+  timing.accuracy_window = 0;  // regression
   return timing;
 }
 

@@ -21,8 +21,8 @@ struct SineWaveTaskParams {
   bool final_update_spike = true;  // forced spike at step sequence·iterations + 1 (weight 1000 to rec)
 };
 
-// Fills net.input_spike_steps, net.targets (one per readout, n_out from net), net.learning_window and
-// net.forced_spikes; net.n_in / n_rec / n_out and resolution_ms must be set.
+// Sets net.sample_stream (the raster and one target pattern per readout, n_out from net, every
+// iteration) and net.forced_spikes; net.n_in / n_rec / n_out and resolution_ms must be set.
 // n_steps = total_offset (2) + sequence · iterations + 3, as NEST's example.
 TaskTiming make_sine_wave_task(NetworkDescription& net, const SineWaveTaskParams& params);
 

@@ -1,5 +1,8 @@
 #include "runtime/data/tasks/task_timing.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace eligo {
 
 ForcedSpikeGenerator final_update_spike(const NetworkDescription& net, Step task) {
@@ -12,6 +15,36 @@ ForcedSpikeGenerator final_update_spike(const NetworkDescription& net, Step task
   for (std::uint32_t j = 0; j < net.n_rec; ++j) g.rec_targets[j] = j;
   g.weight = kWeight;
   return g;
+}
+
+TaskTiming lay_out_samples(NetworkDescription& net, const SampleLayout& layout, std::int64_t samples,
+                           DataSourceFactory source) {
+  if (layout.sequence < 1) throw std::invalid_argument("task: sequence must be >= 1 step");
+  if (layout.learning_window < 1 || layout.learning_window > layout.sequence)
+    throw std::invalid_argument("task: learning window must be 1 … sequence steps");
+  if (layout.group_size < 1) throw std::invalid_argument("task: group size must be >= 1");
+  if (samples < 1 || samples % layout.group_size != 0)
+    throw std::invalid_argument("task: " + std::to_string(samples) + " samples are not a whole number of groups of " +
+                                std::to_string(layout.group_size));
+  SampleStreamPlan plan;
+  plan.layout = layout;
+  plan.samples = samples;
+  plan.n_in = net.n_in;
+  plan.n_out = net.n_out;
+  plan.source = std::move(source);
+  net.sample_stream = std::move(plan);
+  net.input_spike_steps.clear();
+  net.targets.clear();
+  net.learning_window = StepSignal{};
+  net.forced_spikes.clear();
+  const Step task = samples * layout.sequence;
+  if (layout.final_update_spike) net.forced_spikes.push_back(final_update_spike(net, task));
+  TaskTiming timing;
+  timing.n_steps = kTaskTotalOffset + task + kTaskExtensionSteps;
+  timing.loss = LossWindow{kTaskTotalOffset, kTaskTotalOffset + task - 1, samples / layout.group_size,
+                           layout.group_size, layout.sequence};
+  timing.accuracy_window = layout.learning_window;
+  return timing;
 }
 
 }  // namespace eligo

@@ -10,8 +10,6 @@
 
 namespace eligo {
 
-inline constexpr Step kTaskOffsetGen = 1;    // generators deliver from step 1 on
-inline constexpr Step kTaskTotalOffset = 2;  // offset_gen + the one-step delay input → rec
 inline constexpr Step kTaskExtensionSteps = 3;
 
 struct TaskTiming {
@@ -25,5 +23,13 @@ struct TaskTiming {
 // NEST's examples send one strong spike to every parrot and recurrent neuron at step task + 1, so that
 // every e-prop synapse runs its pending update before the weights are read.
 ForcedSpikeGenerator final_update_spike(const NetworkDescription& net, Step task);
+
+// Makes `samples` samples of a source the network's stimulus (docs/architecture.md §3.1): sets
+// net.sample_stream (n_in, n_out from net), clears the explicit inputs, targets and forced spikes, adds
+// the final-update spike when the layout asks for it, and returns the run's timing (samples come in
+// iterations of group_size; the accuracy reads the learning window). Throws std::invalid_argument for
+// a layout out of range or a sample count that is not a whole number of groups.
+TaskTiming lay_out_samples(NetworkDescription& net, const SampleLayout& layout, std::int64_t samples,
+                           DataSourceFactory source);
 
 }  // namespace eligo
