@@ -42,6 +42,7 @@ class InputShard final : public Shard {
   struct Arrival {
     Step step;
     std::uint32_t local_index;
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the 0 of a defaulted <=>.
     auto operator<=>(const Arrival&) const = default;
   };
   InputShardConfig config_;
