@@ -21,6 +21,7 @@ namespace eligo {
 struct InputSpike {
   Step step;            // relative to the sample's first step, 0 … sequence−1
   std::uint32_t input;  // input neuron
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the 0 of a defaulted <=>.
   auto operator<=>(const InputSpike&) const = default;
 };
 
