@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/data/formats/camera_events.hpp"
 #include "runtime/data/formats/nmnist_file.hpp"
 #include "runtime/data/formats/recording_summary.hpp"
+#include "tests/support/error_text.hpp"
 
 namespace {
 
@@ -28,12 +30,7 @@ fs::path write_bytes(const std::string& name, const std::string& bytes) {
 
 template <class F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const EventFileError& e) {
-    return e.what();
-  }
-  return "no error";
+  return eligo::test::error_text<EventFileError>(std::forward<F>(f));
 }
 
 // One EVT 2.0 TIME_HIGH (t = 64 µs) and one CD_ON at (1, 2), little-endian.

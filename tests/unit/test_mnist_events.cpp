@@ -14,12 +14,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/data/conversion/mnist_events_converter.hpp"
 #include "runtime/data/conversion/saccade_events.hpp"
 #include "runtime/data/formats/mnist_digits.hpp"
 #include "runtime/data/formats/nmnist_file.hpp"
+#include "tests/support/error_text.hpp"
 #include "tests/support/mnist_fixture.hpp"
 
 namespace {
@@ -29,12 +31,7 @@ using namespace eligo::test;
 
 template <class F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
+  return eligo::test::error_text<std::exception>(std::forward<F>(f));
 }
 
 std::vector<eligo::NmnistEvent> simulate(const eligo::MnistImage& image, std::uint64_t seed = 1) {

@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/data/formats/nmnist_file.hpp"
+#include "tests/support/error_text.hpp"
 
 namespace {
 
@@ -28,12 +30,7 @@ fs::path write_bytes(const std::string& name, const std::vector<unsigned char>& 
 
 template <class F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const eligo::DataFileError& e) {
-    return e.what();
-  }
-  return "no error";
+  return eligo::test::error_text<eligo::DataFileError>(std::forward<F>(f));
 }
 
 }  // namespace

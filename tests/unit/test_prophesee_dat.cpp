@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/data/formats/camera_events.hpp"
+#include "tests/support/error_text.hpp"
 
 namespace {
 
@@ -38,12 +40,7 @@ CameraRecording read(const std::string& bytes) { return eligo::read_prophesee_da
 
 template <class F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const EventFileError& e) {
-    return e.what();
-  }
-  return "no error";
+  return eligo::test::error_text<EventFileError>(std::forward<F>(f));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "runtime/network/weights_digest.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 #include "runtime/verification/reference_case.hpp"
+#include "tests/support/error_text.hpp"
 
 namespace {
 
@@ -212,12 +213,7 @@ StateReader reader_of(const std::string& bytes) { return StateReader(bytes, "tes
 
 template <class F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StateError& e) {
-    return e.what();
-  }
-  return "(no StateError)";
+  return eligo::test::error_text<StateError>(std::forward<F>(f));
 }
 
 }  // namespace

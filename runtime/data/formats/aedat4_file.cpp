@@ -60,12 +60,7 @@ class Aedat4Reader {
     } else {
       walk_packets(packets_start_, bytes_.size());
     }
-    if (recording_.width == 0 && recording_.height == 0 && !recording_.events.empty()) {
-      for (const CameraEvent& e : recording_.events) {
-        recording_.width = std::max<std::uint32_t>(recording_.width, e.x + 1u);
-        recording_.height = std::max<std::uint32_t>(recording_.height, e.y + 1u);
-      }
-    }
+    if (recording_.width == 0 && recording_.height == 0) size_from_events(recording_);
     return std::move(recording_);
   }
 

@@ -28,6 +28,13 @@ bool looks_like_raw(std::string_view bytes) {
 
 }  // namespace
 
+void size_from_events(CameraRecording& recording) {
+  for (const CameraEvent& e : recording.events) {
+    recording.width = std::max<std::uint32_t>(recording.width, e.x + 1u);
+    recording.height = std::max<std::uint32_t>(recording.height, e.y + 1u);
+  }
+}
+
 std::string read_file_bytes(const fs::path& file) {
   std::error_code ec;
   if (fs::is_directory(file, ec)) throw EventFileError(file, 0, "is a folder, not a file");

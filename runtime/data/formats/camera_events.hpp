@@ -43,6 +43,10 @@ class EventFileError : public std::runtime_error {
   std::uint64_t offset_;
 };
 
+// For a file that does not give its sensor size: the smallest sensor that holds every event
+// (width and height stay 0 when there are no events).
+void size_from_events(CameraRecording& recording);
+
 // The whole file into memory; an EventFileError (byte 0) when it cannot be read.
 std::string read_file_bytes(const std::filesystem::path& file);
 

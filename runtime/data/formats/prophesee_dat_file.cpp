@@ -125,10 +125,7 @@ CameraRecording read_prophesee_dat_bytes(std::string_view bytes, const fs::path&
     r.width = *width;
     r.height = *height;
   } else {
-    for (const CameraEvent& e : r.events) {
-      r.width = std::max<std::uint32_t>(r.width, e.x + 1u);
-      r.height = std::max<std::uint32_t>(r.height, e.y + 1u);
-    }
+    size_from_events(r);
   }
   return r;
 }

@@ -236,10 +236,7 @@ CameraRecording read_prophesee_raw_bytes(std::string_view bytes, const fs::path&
     r.width = header.size->width;
     r.height = header.size->height;
   } else {
-    for (const CameraEvent& e : r.events) {
-      r.width = std::max<std::uint32_t>(r.width, e.x + 1u);
-      r.height = std::max<std::uint32_t>(r.height, e.y + 1u);
-    }
+    size_from_events(r);
   }
   return r;
 }
