@@ -20,10 +20,14 @@ namespace pb = ::eligo::config;
 
 namespace {
 
-enum class TaskKind { sine_wave, evidence_accumulation, nmnist };
+enum class TaskKind { sine_wave, evidence_accumulation, nmnist, event_folder };
 constexpr Choice<TaskKind> kTaskKinds[] = {{"sine_wave", TaskKind::sine_wave},
                                            {"evidence_accumulation", TaskKind::evidence_accumulation},
-                                           {"nmnist", TaskKind::nmnist}};
+                                           {"nmnist", TaskKind::nmnist},
+                                           {"event_folder", TaskKind::event_folder}};
+constexpr Choice<bool> kPolarities[] = {{"keep", false}, {"merge", true}};
+constexpr Choice<TimeOrigin> kTimeOrigins[] = {{"first_event", TimeOrigin::first_event}, {"file", TimeOrigin::file}};
+constexpr std::int64_t kMaxSensorSide = 1 << 16;  // event formats give x and y in at most 16 bits
 
 constexpr Choice<SampleOrder> kOrders[] = {{"shuffled", SampleOrder::shuffled}, {"sorted", SampleOrder::sorted}};
 
@@ -46,6 +50,7 @@ const std::set<std::string>& task_fields(TaskKind kind) {
     case TaskKind::evidence_accumulation:
       return evidence;
     case TaskKind::nmnist:
+    case TaskKind::event_folder:
       return nmnist;
   }
   return sine;
@@ -146,6 +151,36 @@ EvidenceAccumulationParams read_evidence(const Reporter& r, const pb::Task& t, c
   return p;
 }
 
+// The sensor mapping of an event_folder task (runtime/data/sources/sensor_mapping.hpp), checked, and the
+// input population's size checked against it.
+SensorMapping read_sensor(const Reporter& r, const pb::Data& d, Step sequence, const NetworkDescription& net) {
+  if (!d.has_sensor()) r.fail("data.sensor", "missing (the event_folder task maps a sensor to the inputs)");
+  const pb::Sensor& p = d.sensor();
+  SensorMapping m;
+  m.width = static_cast<std::uint32_t>(r.integer(p.width(), "data.sensor.width", 1, kMaxSensorSide));
+  m.height = static_cast<std::uint32_t>(r.integer(p.height(), "data.sensor.height", 1, kMaxSensorSide));
+  m.crop_width = m.width;
+  m.crop_height = m.height;
+  if (p.has_crop()) {
+    m.crop_x = p.crop().x();
+    m.crop_y = p.crop().y();
+    m.crop_width = p.crop().width();
+    m.crop_height = p.crop().height();
+  }
+  m.grid_width = p.has_grid() ? p.grid().width() : m.crop_width;
+  m.grid_height = p.has_grid() ? p.grid().height() : m.crop_height;
+  if (!p.polarity().empty()) m.merge_polarity = choose(r, "data.sensor.polarity", p.polarity(), kPolarities);
+  m.origin = p.time_origin().empty() ? TimeOrigin::first_event
+                                     : choose(r, "data.sensor.time_origin", p.time_origin(), kTimeOrigins);
+  m.window_us = 1000.0 * (p.has_window_ms() ? p.window_ms() : static_cast<double>(sequence) * net.resolution_ms);
+  if (const std::string why = m.problem(); !why.empty()) r.fail("data.sensor", why);
+  if (net.n_in != m.inputs())
+    r.fail("populations", "the event_folder task's sensor mapping gives " + std::to_string(m.inputs()) + " inputs (" +
+                              std::to_string(m.grid_width) + " × " + std::to_string(m.grid_height) + " cells" +
+                              (m.merge_polarity ? "" : " × 2 polarities") + "), not " + std::to_string(net.n_in));
+  return m;
+}
+
 ClassificationTask read_classification(const Reporter& r, const pb::TrainingConfig& c, TaskKind kind,
                                        std::uint64_t seed, const ConfigOverrides& overrides,
                                        const NetworkDescription& net) {
@@ -160,11 +195,18 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
     layout.learning_window = task.evidence.recall_steps;
   } else {
     task.kind = ClassificationKind::nmnist;
-    if (net.n_in != kNmnistInputs)
-      r.fail("populations", "the nmnist task needs 2 × 34 × 34 = " + std::to_string(kNmnistInputs) +
-                                " inputs (one per pixel and polarity), not " + std::to_string(net.n_in));
-    if (net.n_out < 10)
-      r.fail("populations", "the nmnist task needs 10 readouts (one per digit), not " + std::to_string(net.n_out));
+    if (kind == TaskKind::event_folder) {
+      task.labels = net.n_out;  // label folders 0 … n_out − 1
+      if (net.n_out < 2)
+        r.fail("populations",
+               "the event_folder task needs a readout per label, at least 2, not " + std::to_string(net.n_out));
+    } else {
+      if (net.n_in != kNmnistInputs)
+        r.fail("populations", "the nmnist task needs 2 × 34 × 34 = " + std::to_string(kNmnistInputs) +
+                                  " inputs (one per pixel and polarity), not " + std::to_string(net.n_in));
+      if (net.n_out < 10)
+        r.fail("populations", "the nmnist task needs 10 readouts (one per digit), not " + std::to_string(net.n_out));
+    }
     if (overrides.data_dir) {
       task.data_dir = *overrides.data_dir;
     } else {
@@ -178,6 +220,7 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
     layout.sequence =
         t.has_sequence_steps() ? r.integer(t.sequence_steps(), "task.sequence_steps", 2, kMaxTaskSteps) : 300;
     layout.learning_window = 10;
+    if (kind == TaskKind::event_folder) task.sensor = read_sensor(r, c.data(), layout.sequence, net);
   }
   if (t.has_learning_window_steps())
     layout.learning_window = r.integer(t.learning_window_steps(), "task.learning_window_steps", 1, layout.sequence);
@@ -208,8 +251,10 @@ void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iter
   const TaskKind kind = choose(r, "task.kind", c.task().kind(), kTaskKinds);
   refuse_other_kinds_fields(r, c.task(), kind);
   s.task = name_of(kind, kTaskKinds);
-  if (kind != TaskKind::nmnist) {  // the settings of a labelled folder
-    const std::string why = "applies only to a task that reads a labelled folder (nmnist), not " + s.task;
+  if (kind != TaskKind::event_folder && c.data().has_sensor())
+    r.fail("data.sensor", "applies only to the event_folder task, not " + s.task);
+  if (kind != TaskKind::nmnist && kind != TaskKind::event_folder) {  // the settings of a labelled folder
+    const std::string why = "applies only to a task that reads a labelled folder (nmnist, event_folder), not " + s.task;
     if (!c.data().order().empty()) r.fail("data.order", why);
     if (overrides.order) r.fail("data.order (overridden)", why);
     if (overrides.data_dir) r.fail("task.data_dir (overridden)", why);

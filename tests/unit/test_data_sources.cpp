@@ -205,7 +205,7 @@ TEST_CASE("a labelled folder reads its files with the reader it is given", "[dat
         r.events = {{0, 9, 0, false}};
         return r;
       },
-      EventEncoding{4, 2, 1.0, 10});
+      EventEncoding{eligo::SensorMapping::identity(4, 2), 1.0, 10});
   CHECK_THROWS_WITH(bad.next(SampleParts::all), Catch::Contains("outside the 4 × 2 sensor"));
   LabelledFolderSource good(
       files,
@@ -214,7 +214,7 @@ TEST_CASE("a labelled folder reads its files with the reader it is given", "[dat
         r.events = {{2500, 3, 1, true}};
         return r;
       },
-      EventEncoding{4, 2, 1.0, 10});
+      EventEncoding{eligo::SensorMapping::identity(4, 2), 1.0, 10});
   const Sample g = *good.next(SampleParts::all);  // ON, y 1, x 3 of a 4 × 2 sensor at 2.5 ms: step 2
   CHECK(g.label == 4);
   REQUIRE(g.spikes.size() == 1);

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "runtime/data/formats/camera_events.hpp"
+#include "runtime/data/formats/labelled_folder.hpp"
 
 namespace eligo {
 namespace {
@@ -108,22 +109,7 @@ void write_nmnist_file(const fs::path& file, const std::vector<NmnistEvent>& eve
 }
 
 std::vector<NmnistSampleFile> list_nmnist_split(const fs::path& root, const std::string& split) {
-  const fs::path dir = root / split;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw DataFileError(dir, "", "missing folder (expected " + split + "/<digit>/*.bin)");
-  std::vector<NmnistSampleFile> samples;
-  for (int digit = 0; digit <= 9; ++digit) {
-    const fs::path digit_dir = dir / std::to_string(digit);
-    if (!fs::is_directory(digit_dir, ec)) continue;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(digit_dir, ec)) {
-      if (entry.path().extension() == ".bin") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& f : files) samples.push_back({f, digit});
-  }
-  if (samples.empty()) throw DataFileError(dir, "", "no <digit>/*.bin sample files");
-  return samples;
+  return list_labelled_split(root, split, LabelledFolderLayout{});
 }
 
 }  // namespace eligo

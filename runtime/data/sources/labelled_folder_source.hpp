@@ -2,9 +2,10 @@
 // A labelled folder of event files as a data source (docs/data.md): <split>/<label>/<file>, one sample
 // per file, in a fixed order (shuffled with the config's seed, or sorted by path), cycling when the run
 // takes more samples than the split holds. Each file is read only when its sample is due, by a reader
-// given per format (N-MNIST today; any reader of runtime/data/formats/camera_events.hpp plugs in), and
-// its events become input spikes: an event (x, y, polarity) at t µs drives input
-// polarity · W·H + y · W + x at relative step clamp(⌊t / (1000 h)⌋, 1, sequence − 1).
+// given per format (N-MNIST, or read_event_file for any format of runtime/data/formats/camera_events.hpp),
+// and its events become input spikes: the sensor mapping (sensor_mapping.hpp) picks the input of an
+// event (x, y, polarity) and its time t µs (from the file's zero or the sample's first event) gives the
+// relative step clamp(⌊t / (1000 h)⌋, 1, sequence − 1).
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -15,6 +16,7 @@
 #include "runtime/data/formats/camera_events.hpp"
 #include "runtime/data/formats/nmnist_file.hpp"
 #include "runtime/data/sources/data_source.hpp"
+#include "runtime/data/sources/sensor_mapping.hpp"
 
 namespace eligo {
 
@@ -23,7 +25,7 @@ enum class SampleOrder { shuffled, sorted };
 using EventFileReader = std::function<CameraRecording(const std::filesystem::path&)>;
 
 struct EventEncoding {
-  std::uint32_t width = 0, height = 0;  // the sensor; an event outside it is an error naming the file
+  SensorMapping sensor;  // an event outside the sensor is an error naming the file
   double resolution_ms = 1.0;
   Step sequence = 0;
 };

@@ -5,6 +5,10 @@
 namespace eligo {
 namespace {
 
+LabelledFolderLayout folder_layout(const ClassificationTask& task) {
+  return task.sensor ? event_folder_layout(task.labels) : LabelledFolderLayout{};
+}
+
 DataSourceFactory source_of(const NetworkDescription& net, const ClassificationTask& task, TrialSet set) {
   switch (task.kind) {
     case ClassificationKind::evidence_accumulation:
@@ -12,7 +16,9 @@ DataSourceFactory source_of(const NetworkDescription& net, const ClassificationT
     case ClassificationKind::nmnist: {
       // Listed here, once: a missing or empty folder is an error of the config, not of the run.
       const NmnistSplit split(task.data_dir, set == TrialSet::training ? "Train" : "Test",
-                              set == TrialSet::training ? task.order : SampleOrder::shuffled, task.seed);
+                              set == TrialSet::training ? task.order : SampleOrder::shuffled, task.seed,
+                              folder_layout(task));
+      if (task.sensor) return split.source(task.layout.sequence, net.resolution_ms, read_event_file, *task.sensor);
       return split.source(task.layout.sequence, net.resolution_ms);
     }
   }
@@ -35,7 +41,8 @@ TaskTiming lay_out_held_out(NetworkDescription& net, const ClassificationTask& t
 
 std::int64_t training_split_size(const ClassificationTask& task) {
   if (task.kind != ClassificationKind::nmnist) return 0;
-  return static_cast<std::int64_t>(NmnistSplit(task.data_dir, "Train", task.order, task.seed).size());
+  return static_cast<std::int64_t>(
+      NmnistSplit(task.data_dir, "Train", task.order, task.seed, folder_layout(task)).size());
 }
 
 }  // namespace eligo

@@ -3,6 +3,7 @@
 // training run and its held-out evaluations are laid out on the network's time line.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "runtime/data/sources/labelled_folder_source.hpp"
@@ -17,8 +18,12 @@ struct ClassificationTask {
   ClassificationKind kind = ClassificationKind::evidence_accumulation;
   SampleLayout layout;
   std::uint64_t seed = 1;
-  EvidenceAccumulationParams evidence;        // evidence_accumulation
-  std::filesystem::path data_dir;             // nmnist: the folder with Train/ and Test/
+  EvidenceAccumulationParams evidence;  // evidence_accumulation
+  std::filesystem::path data_dir;       // nmnist, event_folder: the folder with Train/ and Test/
+  // event_folder: files of any event-camera format in label folders 0 … labels − 1, mapped to the inputs
+  // by `sensor`; unset for N-MNIST (34 × 34 .bin files in digit folders).
+  std::optional<SensorMapping> sensor;
+  std::uint32_t labels = 10;
   SampleOrder order = SampleOrder::shuffled;  // nmnist: the training split's order (held out: shuffled)
   std::int64_t test_samples = 0;              // per held-out evaluation
 };

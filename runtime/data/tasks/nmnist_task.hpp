@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/data/formats/labelled_folder.hpp"
 #include "runtime/data/formats/nmnist_file.hpp"
 #include "runtime/data/sources/labelled_folder_source.hpp"
 
@@ -20,15 +21,18 @@ inline constexpr std::uint32_t kNmnistInputs = 2 * kNmnistSide * kNmnistSide;
 
 class NmnistSplit {
  public:
-  // Lists root/<split>/<digit>/*.bin; DataFileError when the folder is missing or holds no sample.
-  NmnistSplit(const std::filesystem::path& root, const std::string& split, SampleOrder order, std::uint64_t seed);
+  // Lists root/<split>/<digit>/*.bin (or the files `layout` names: an event folder of any format);
+  // DataFileError when the folder is missing or holds no sample.
+  NmnistSplit(const std::filesystem::path& root, const std::string& split, SampleOrder order, std::uint64_t seed,
+              const LabelledFolderLayout& layout = {});
 
   std::size_t size() const { return files_->size(); }
   const NmnistSampleFile& file(std::int64_t index) const {
     return (*files_)[static_cast<std::size_t>(index) % files_->size()];
   }
   // Opens a source at the split's first sample (in the run's order); each caller gets its own.
-  DataSourceFactory source(Step sequence, double resolution_ms, EventFileReader reader = read_nmnist_recording) const;
+  DataSourceFactory source(Step sequence, double resolution_ms, EventFileReader reader = read_nmnist_recording,
+                           const SensorMapping& sensor = SensorMapping::identity(kNmnistSide, kNmnistSide)) const;
 
  private:
   std::shared_ptr<const std::vector<NmnistSampleFile>> files_;
