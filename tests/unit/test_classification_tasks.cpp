@@ -251,3 +251,17 @@ TEST_CASE("classification config errors name the field", "[classification][confi
   CHECK(field_of(replaced(replaced(kEvidence, "size: 8}", "size: 2312}"), "size: 2}", "size: 10}") + "") ==
         "populations");  // evidence needs 2 readouts
 }
+
+TEST_CASE("an N-MNIST sample's timestamp-overflow record moves its later events 8,192 µs on", "[classification]") {
+  const TempDir dir;
+  fs::create_directories(dir.path() / "Train" / "2");
+  // Two events at 1,000 µs (x 3, y 4, ON), the second after an overflow record (y = 240).
+  const std::string event("\x03\x04\x80\x03\xe8", 5), overflow("\x00\xf0\x00\x00\x00", 5);
+  dir.write("Train/2/o.bin", event + overflow + event);
+  const NmnistSplit data(dir.path(), "Train", SampleOrder::sorted, 1);
+  const Sample s = *data.source(300, 1.0)()->next(SampleParts::all);
+  REQUIRE(s.spikes.size() == 2);
+  CHECK(s.spikes[0].step == 1);
+  CHECK(s.spikes[1].step == 9);  // ⌊(8,192 + 1,000) µs / 1 ms⌋
+  CHECK(s.spikes[0].input == s.spikes[1].input);
+}

@@ -48,7 +48,8 @@ class LabelledFolderSource final : public DataSource {
   std::int64_t index_ = 0;
 };
 
-// The N-MNIST reader (runtime/data/formats/nmnist_file.hpp) as an EventFileReader: 34 × 34 pixels.
+// The N-MNIST reader (read_nmnist_bytes, runtime/data/formats/camera_events.hpp) as an EventFileReader:
+// 34 × 34 pixels, timestamp-overflow records counted.
 CameraRecording read_nmnist_recording(const std::filesystem::path& file);
 
 }  // namespace eligo
