@@ -14,11 +14,16 @@ bridge="${prefix}br"
 subnet=10.231.$(( $$ % 200 + 20 ))
 pids=()
 
+# Runs on exit with the test's status kept: set -e must not turn a step that finds nothing left to remove
+# into a failure (deleting a namespace removes its veth pair, so the host end is often gone already).
 cleanup() {
+  local status=$?
+  set +e
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
   for i in 1 2 3; do ip netns del "${prefix}n$i" 2>/dev/null; ip link del "${prefix}h$i" 2>/dev/null; done
   ip link del "$bridge" 2>/dev/null
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 skip() { echo "SKIPPED: $*"; exit 77; }
