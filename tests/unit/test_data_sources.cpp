@@ -13,6 +13,7 @@
 #include "runtime/data/tasks/classification_task.hpp"
 #include "runtime/data/tasks/nmnist_task.hpp"
 #include "runtime/data/tasks/sine_wave_task.hpp"
+#include "tests/support/folder_config.hpp"
 #include "tests/support/sample_layout_reference.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -232,20 +233,10 @@ TEST_CASE("a config's data order, data folder and epochs reach the stream and th
       }
     }
   }
-  const std::string config = R"(name: folder
-populations:
-  - {name: in, model: parrot, size: 2312}
-  - {name: rec, model: eprop_iaf, size: 2}
-  - {name: out, model: eprop_readout, size: 10}
-connections:
-  - {source: in, target: rec, rule: all_to_all}
-  - {source: rec, target: out, rule: all_to_all}
-  - {source: out, target: rec, rule: all_to_all}
-task: {kind: nmnist, data_dir: )" +
-                             dir.path().string() +
-                             R"(, sequence_steps: 4, learning_window_steps: 2, test_samples: 0}
-training: {iterations: 2, group_size: 4}
-)";
+  const std::string config = test::folder_config(2312, 10,
+                                                 "task: {kind: nmnist, data_dir: " + dir.path().string() +
+                                                     ", sequence_steps: 4, learning_window_steps: 2, test_samples: 0}",
+                                                 "training: {iterations: 2, group_size: 4}\n");
   const fs::path file = dir.write("folder.yaml", config);
   const TrainingSetup shuffled = load_training_config(file);
   REQUIRE(shuffled.classification.has_value());

@@ -11,6 +11,7 @@
 #include "runtime/data/sources/labelled_folder_source.hpp"
 #include "runtime/data/sources/sample_stream.hpp"
 #include "runtime/data/sources/sensor_mapping.hpp"
+#include "tests/support/folder_config.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -81,6 +82,8 @@ TEST_CASE("a mapping that does not fit its sensor says what is wrong", "[sensor]
   m = SensorMapping::identity(64, 48);
   m.grid_width = 65;
   CHECK_THAT(m.problem(), Catch::Contains("at most one cell per pixel"));
+  m = SensorMapping::identity(65535, 65535);
+  CHECK_THAT(m.problem(), Catch::Contains("too many cells"));
   m = SensorMapping::identity(64, 48);
   m.window_us = 0;
   CHECK_THAT(m.problem(), Catch::Contains("window must be positive"));
@@ -132,20 +135,10 @@ TEST_CASE("the event_folder task maps its sensor and checks the input population
   write_nmnist_file(dir.path() / "Train" / "0" / "a.bin", {{1, 1, true, 100}});
   write_nmnist_file(dir.path() / "Train" / "1" / "b.bin", {{30, 30, false, 100}});
   auto config = [&](int inputs, const std::string& data) {
-    return R"(name: folder
-populations:
-  - {name: in, model: parrot, size: )" +
-           std::to_string(inputs) + R"(}
-  - {name: rec, model: eprop_iaf, size: 2}
-  - {name: out, model: eprop_readout, size: 2}
-connections:
-  - {source: in, target: rec, rule: all_to_all}
-  - {source: rec, target: out, rule: all_to_all}
-  - {source: out, target: rec, rule: all_to_all}
-task: {kind: event_folder, data_dir: )" +
-           dir.path().string() + R"(, sequence_steps: 4, learning_window_steps: 2, test_samples: 0}
-training: {iterations: 1, group_size: 2}
-)" + data + "\n";
+    return test::folder_config(inputs, 2,
+                               "task: {kind: event_folder, data_dir: " + dir.path().string() +
+                                   ", sequence_steps: 4, learning_window_steps: 2, test_samples: 0}",
+                               "training: {iterations: 1, group_size: 2}\n" + data + "\n");
   };
   const std::string pooled = "data: {order: sorted, sensor: {width: 34, height: 34, grid: {width: 2, height: 2}}}";
   const TrainingSetup s = load_training_config(dir.write("ok.yaml", config(2 * 2 * 2, pooled)));

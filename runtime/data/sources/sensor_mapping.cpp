@@ -1,5 +1,6 @@
 #include "runtime/data/sources/sensor_mapping.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace eligo {
@@ -31,6 +32,9 @@ std::string SensorMapping::problem() const {
     return "the grid " + std::to_string(grid_width) + " × " + std::to_string(grid_height) +
            " must have at least one cell and at most one cell per pixel of the " + std::to_string(crop_width) + " × " +
            std::to_string(crop_height) + " crop";
+  // inputs() is formed in 32 bits: a 65,536 × 65,536 grid with both polarities would wrap around.
+  if (std::uint64_t{grid_width} * grid_height * 2 > UINT32_MAX)
+    return "the grid " + std::to_string(grid_width) + " × " + std::to_string(grid_height) + " has too many cells";
   if (!(window_us > 0)) return "the time window must be positive";
   return "";
 }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 
 #include "runtime/data/formats/camera_events.hpp"
 
@@ -34,7 +35,7 @@ struct SensorMapping {
   // The input an event drives, or nothing when it falls outside the crop.
   std::optional<std::uint32_t> input_of(const CameraEvent& e) const;
   // What is wrong with the mapping ("" when nothing): an empty or out-of-sensor crop, a grid finer than
-  // the crop, a window that is not positive.
+  // the crop or with more inputs than 32 bits count, a window that is not positive.
   std::string problem() const;
 };
 
