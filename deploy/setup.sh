@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev libboost-dev libboost-system-dev libboost-program-options-dev libssl-dev
-  libprotobuf-dev protobuf-compiler libspdlog-dev catch2
+  libprotobuf-dev protobuf-compiler python3-protobuf libspdlog-dev catch2
   nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libarchive-dev gnuplot-nox
   libflatbuffers-dev flatbuffers-compiler liblz4-dev libzstd-dev zlib1g-dev clang-format clang-tidy
 )
