@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the parser, frame-decoder, cluster-file, AEDAT 4 and IDX fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
+# Builds the parser, frame-decoder, cluster-file, AEDAT 4, IDX and stream-frame fuzzers with clang's libFuzzer and AddressSanitizer, and runs each for SECONDS
 # (default 60) from the bundled cases and examples as seeds. Not part of CI: run it by hand.
 # Usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
@@ -32,6 +32,15 @@ clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_dat.cpp runtime/data/formats/pro
 clang++ "${flags[@]}" tests/fuzz/fuzz_aedat4.cpp runtime/data/formats/aedat4_{file,decompress,info_node}.cpp \
   -lflatbuffers -llz4 -lzstd -o "$out/fuzz_aedat4"
 clang++ "${flags[@]}" tests/fuzz/fuzz_idx_file.cpp runtime/data/formats/idx_file.cpp -lz -o "$out/fuzz_idx_file"
+# The streaming protocol's frames (runtime/stream/stream_frames.*), seeded with one frame of each client message.
+mkdir -p "$out/corpus_stream"
+protoc -I proto/eligo --cpp_out="$gen" proto/eligo/stream.proto
+clang++ "${flags[@]}" tests/fuzz/fuzz_stream_frames.cpp runtime/stream/stream_frames.cpp "$gen/stream.pb.cc" \
+  -lprotobuf -o "$out/fuzz_stream_frames"
+printf '\0\0\0\x07\x0a\x05\x08\x01\x32\x01\x63\0\0\0\x0a\x12\x08\x0a\x02\x01\x02\x12\x02\x00\x01\0\0\0\x04\x2a\x02\x08\x05' \
+  > "$out/corpus_stream/hello_events_advance"
+printf '\0\0\0\x08\x1a\x06\x08\x03\x10\x0a\x18\x14\0\0\0\x0e\x22\x0c\x10\x09\x1a\x08\0\0\0\0\0\0\xf0\x3f\0\0\0\x05\x32\x03\x0a\x01\x61\0\0\0\x0e\x12\x0c\x0a\x01\x01\x1a\x01\x02\x22\x01\x03\x2a\x01\x01\0\0\0\x02\x3a\x00' \
+  > "$out/corpus_stream/label_target_save_pixels_bye"
 cp tests/data/nest/regression_eprop_iaf_adam.json "$out/corpus_case/"
 cp examples/cluster.yaml "$out/corpus_cluster/example.yaml"
 cp deploy/cluster.yaml "$out/corpus_cluster/compose.yaml"
@@ -59,3 +68,4 @@ gzip -kf "$out/corpus_idx/labels.idx" "$out/corpus_idx/image.idx"
 "$out/fuzz_prophesee_dat" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_dat"
 "$out/fuzz_aedat4" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_aedat4"
 "$out/fuzz_idx_file" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_idx"
+"$out/fuzz_stream_frames" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_stream"
