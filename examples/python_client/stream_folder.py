@@ -165,6 +165,12 @@ def main():
     result = {"outputs": 0, "correct": 0, "closed": None, "error": None}
 
     def read_outputs():  # the reader thread: the server's frames as they come
+        try:
+            read_frames()
+        except Exception as e:  # a reset connection or an unparsable frame
+            result["error"] = f"reading: {e}"
+
+    def read_frames():
         while True:
             frame = recv(sock, pb2)
             kind = frame.WhichOneof("body") if frame is not None else None
