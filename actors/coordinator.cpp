@@ -122,19 +122,25 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
 
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
                      const Callbacks& callbacks) {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
+  caf::actor_system sys{cfg};
+  return run_shards_on(sys, std::move(built), n_steps, plan, options, callbacks);
+}
+
+RunResult run_shards_on(caf::actor_system& sys, BuiltNetwork built, Step n_steps, const IterationPlan& plan,
+                        const RunOptions& options, const Callbacks& callbacks) {
   RunSpec spec;
   spec.slice_steps = built.slice_steps;
   spec.n_steps = n_steps;
   spec.checkpoint_slices = options.checkpoint_slices;
+  if (options.open_ended) spec.limit = 0;
   std::vector<ResumePtr> resumes;
   if (options.resume) {
     const Step slice = restore_shards(built, *options.resume, resumes);
     spec.start_slice = slice + 1;
   }
   const std::size_t n_shards = built.shards.size();
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
-  caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   const SpawnedNetwork spawned = spawn_actors(sys, built, plan, self);
   const std::vector<caf::actor> actors = spawned.all();
@@ -147,6 +153,7 @@ RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan
   RunLedger ledger(n_shards, callbacks);
   ledger.start();
   for (const caf::actor& a : actors) self->send(a, run_atom::value, spec);
+  if (callbacks.on_started) callbacks.on_started(RunningNetwork{spawned.by_shard, roles});
   while (ledger.running()) {
     self->receive(
         [&](done_atom, std::uint32_t) { ledger.on_shard_done(); },

@@ -4,6 +4,8 @@
 // actors report (iterations, checkpoint parts, the recording, totals) goes into a RunLedger
 // (run_ledger.hpp), as in a cluster run (docs/architecture.md §6.1). A failing actor stops the run
 // with an error that names it.
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -33,6 +35,9 @@ struct RunOptions {
   HistoryPolicy history = HistoryPolicy::bounded;
   std::vector<Step> checkpoint_slices;  // ascending; a checkpoint after each
   const ResumeFrom* resume = nullptr;   // continue after the checkpoint's slice
+  // An open-ended run (a streaming session, docs/architecture.md §10): the actors run no slice until
+  // limit_atom allows it, and the run ends when finish_atom gives its length.
+  bool open_ended = false;
 };
 
 // Every actor's part of one checkpoint, parallel to the network's shards.
@@ -66,9 +71,17 @@ class RunFailed : public std::runtime_error {
 using IterationCallback = std::function<void(const IterationReport&, double elapsed_seconds)>;
 using CheckpointCallback = std::function<void(CheckpointParts&&)>;
 
+// The actors of a running network, parallel to its shards, for whoever steers an open-ended run.
+struct RunningNetwork {
+  std::vector<caf::actor> actors;
+  std::vector<ShardRole> roles;
+};
+using StartedCallback = std::function<void(const RunningNetwork&)>;
+
 struct Callbacks {
   IterationCallback on_iteration;
   CheckpointCallback on_checkpoint;  // when every actor has delivered its part
+  StartedCallback on_started;        // once every actor has its run spec
 };
 
 // Runs steps 0 … n_steps−1 of the network.
@@ -78,5 +91,10 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
 // Runs shards that are already built (one actor each); options.shards and input_shards are ignored.
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
                      const Callbacks& callbacks = {});
+
+// The same on an actor system the caller shares with other runs (options.threads is then the system's
+// business). Blocks the calling thread until the run ends.
+RunResult run_shards_on(caf::actor_system& sys, BuiltNetwork built, Step n_steps, const IterationPlan& plan,
+                        const RunOptions& options, const Callbacks& callbacks = {});
 
 }  // namespace eligo::actors

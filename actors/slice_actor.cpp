@@ -1,6 +1,9 @@
 #include "actors/slice_actor.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
+#include <stdexcept>
+#include <string>
 
 #include "runtime/checkpoint/shard_checkpoint.hpp"
 
@@ -32,6 +35,12 @@ caf::behavior SliceActor::make_behavior() {
       },
       [this](resume_atom, const ResumePtr& resume) { resume_ = resume; },
       [this](run_atom, const RunSpec& spec) { start(spec); },
+      [this](limit_atom, Step slices) {
+        limit_ = std::max(limit_, slices);
+        pump();
+      },
+      [this](finish_atom, const RunEnd& end) { finish(end); },
+      [this](cut_atom, Step slice) { add_checkpoint(slice); },
       [this](const SpikeBatchPtr& batch) {
         inbox_.add(batch);
         pump();
@@ -55,6 +64,7 @@ void SliceActor::start(const RunSpec& spec) {
   checkpoint_slices_ = spec.checkpoint_slices;
   next_checkpoint_ = 0;
   next_ = spec.start_slice;
+  limit_ = std::max(limit_, spec.limit);
   while (next_checkpoint_ < checkpoint_slices_.size() && checkpoint_slices_[next_checkpoint_] < next_)
     ++next_checkpoint_;
   if (resume_) {
@@ -69,6 +79,22 @@ void SliceActor::start(const RunSpec& spec) {
   pump();
 }
 
+// The slices already run are full ones, so the clock of the final length covers them unchanged.
+void SliceActor::finish(const RunEnd& end) {
+  if (end.final_update_step >= 0) shard_->add_final_update_spike(end.final_update_step, end.final_update_weight);
+  clock_.n_steps = end.n_steps;
+  end_ = clock_.slices();
+  limit_ = kNoSliceLimit;
+  pump();
+}
+
+void SliceActor::add_checkpoint(Step slice) {
+  if (slice < next_) throw std::logic_error("a checkpoint after slice " + std::to_string(slice) + ", already run");
+  const auto at = std::lower_bound(checkpoint_slices_.begin() + static_cast<std::ptrdiff_t>(next_checkpoint_),
+                                   checkpoint_slices_.end(), slice);
+  if (at == checkpoint_slices_.end() || *at != slice) checkpoint_slices_.insert(at, slice);
+}
+
 void SliceActor::checkpoint(Step slice, const SliceOutput& out) {
   auto c = std::make_shared<ShardCheckpoint>();
   c->slice = slice;
@@ -80,7 +106,7 @@ void SliceActor::checkpoint(Step slice, const SliceOutput& out) {
 }
 
 void SliceActor::pump() {
-  while (next_ < end_ && inbox_.ready(next_)) {
+  while (next_ < end_ && next_ < limit_ && inbox_.ready(next_)) {
     inbox_.take(next_, input_, held_, held_errors_);
     input_.first_step = clock_.first_step(next_);
     input_.steps = clock_.steps_in(next_);

@@ -46,13 +46,16 @@ class SliceActor : public caf::event_based_actor {
   void pump();
   void start(const RunSpec& spec);
   void checkpoint(Step slice, const SliceOutput& out);
+  void finish(const RunEnd& end);
+  void add_checkpoint(Step slice);
 
   SliceInbox inbox_;
   ResumePtr resume_;
   std::vector<Step> checkpoint_slices_;
   std::size_t next_checkpoint_ = 0;
   Step next_ = 0;
-  Step end_ = 0;  // slices
+  Step end_ = 0;    // slices
+  Step limit_ = 0;  // no slice at or after it runs (open-ended runs; kNoSliceLimit otherwise)
   bool reported_done_ = true;
   std::vector<SpikeBatchPtr> held_;
   ErrorBatchPtr held_errors_;

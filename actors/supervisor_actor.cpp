@@ -94,10 +94,13 @@ void SupervisorActor::report_iteration(std::int64_t iteration) {
   report.iteration = iteration;
   report.loss = regression_loss(recorded_, 1, static_cast<std::size_t>(plan_.group_size),
                                 static_cast<std::size_t>(plan_.sequence))[0];
-  if (plan_.accuracy_window > 0)
-    report.accuracy = classify_sequences(recorded_, static_cast<std::size_t>(plan_.sequence),
-                                         static_cast<std::size_t>(plan_.accuracy_window))
-                          .accuracy();
+  if (plan_.accuracy_window > 0) {
+    ClassificationResult c = classify_sequences(recorded_, static_cast<std::size_t>(plan_.sequence),
+                                                static_cast<std::size_t>(plan_.accuracy_window));
+    report.accuracy = c.accuracy();
+    for (std::size_t i = 0; i < c.label.size(); ++i)
+      report.sequences.push_back({std::move(c.scores[i]), c.predicted[i], c.label[i]});
+  }
   report.rec_spikes = rec_spikes_;
   send(coordinator_, iteration_atom::value, report);
   recorded_.readout_signal.clear();

@@ -12,6 +12,8 @@
 #include "cli/eval_command.hpp"
 #include "cli/node_command.hpp"
 #include "cli/plot_command.hpp"
+#include "cli/serve_command.hpp"
+#include "cli/stream_command.hpp"
 #include "cli/train_command.hpp"
 #include "cli/verify_command.hpp"
 
@@ -47,6 +49,8 @@ int main(int argc, char** argv) {
   eligo::cli::add_eval_command(app, exit_code);
   eligo::cli::add_certs_command(app, exit_code);
   eligo::cli::add_node_command(app, exit_code);
+  eligo::cli::add_serve_command(app, exit_code);
+  eligo::cli::add_stream_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

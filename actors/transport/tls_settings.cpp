@@ -34,7 +34,8 @@ ssl::context make_tls_context(const LinkSecurity& security) {
                   ssl::context::single_dh_use);
   SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
   // Mutual TLS: both ends verify, and a server refuses a client that shows no certificate.
-  ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  ctx.set_verify_mode(security.client_certificate_optional ? ssl::verify_peer
+                                                           : ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
   boost::system::error_code ec;
   ctx.load_verify_file(security.ca_file.string(), ec);
   check(ec, "CA file", security.ca_file);

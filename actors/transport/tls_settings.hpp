@@ -20,6 +20,9 @@ struct LinkError : std::runtime_error {
 struct LinkSecurity {
   bool insecure = false;  // plain TCP: only for a trusted network or a single machine
   std::filesystem::path ca_file, cert_file, key_file;
+  // A server that also takes another credential (`eligo serve --token-file`) verifies a client
+  // certificate when one is shown but does not insist on it.
+  bool client_certificate_optional = false;
 };
 
 // A TLS 1.2+ context for both ends of a link: no compression, the peer must present a certificate

@@ -210,7 +210,8 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
     if (overrides.data_dir) {
       task.data_dir = *overrides.data_dir;
     } else {
-      if (t.data_dir().empty()) r.fail("task.data_dir", "missing (the folder with Train/ and Test/)");
+      if (t.data_dir().empty() && !overrides.streamed)
+        r.fail("task.data_dir", "missing (the folder with Train/ and Test/)");
       task.data_dir =
           fs::path(t.data_dir()).is_absolute() ? fs::path(t.data_dir()) : r.file().parent_path() / t.data_dir();
     }
@@ -221,6 +222,7 @@ ClassificationTask read_classification(const Reporter& r, const pb::TrainingConf
         t.has_sequence_steps() ? r.integer(t.sequence_steps(), "task.sequence_steps", 2, kMaxTaskSteps) : 300;
     layout.learning_window = 10;
     if (kind == TaskKind::event_folder) task.sensor = read_sensor(r, c.data(), layout.sequence, net);
+    task.streamed = overrides.streamed;
   }
   if (t.has_learning_window_steps())
     layout.learning_window = r.integer(t.learning_window_steps(), "task.learning_window_steps", 1, layout.sequence);

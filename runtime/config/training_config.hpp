@@ -38,6 +38,9 @@ struct ConfigOverrides {
   std::optional<std::string> order;               // replaces data.order: shuffled | sorted
   // Passes over the training split instead of training.iterations: iterations = ⌈epochs · split / group⌉.
   std::optional<std::int64_t> epochs;
+  // The samples will come from a client's stream (`eligo serve`): a labelled folder's task does not
+  // read its folder, and the layout's source must be replaced before the network is built.
+  bool streamed = false;
 };
 
 // Every problem with the file is a ConfigError (config_errors.hpp) that names the file and the field.

@@ -12,6 +12,7 @@ namespace eligo {
 
 struct ClassificationResult {
   std::vector<std::uint32_t> predicted, label;  // one per sequence
+  std::vector<std::vector<double>> scores;      // per sequence, each readout's mean over the window
   double accuracy() const;
 };
 

@@ -14,6 +14,12 @@ void append(ConnectionList& list, std::uint64_t source, std::uint64_t target, do
 }  // namespace
 
 NetworkDescription freeze_with_weights(NetworkDescription net, const std::vector<WeightRecord>& weights) {
+  net = with_weights(std::move(net), weights);
+  net.plastic = false;
+  return net;
+}
+
+NetworkDescription with_weights(NetworkDescription net, const std::vector<WeightRecord>& weights) {
   const std::uint64_t rec0 = net.n_in, out0 = rec0 + net.n_rec, end = out0 + net.n_out;
   ConnectionList lists[3];  // in → rec, rec → rec, rec → out
   for (const WeightRecord& r : weights) {
@@ -41,7 +47,6 @@ NetworkDescription freeze_with_weights(NetworkDescription net, const std::vector
   replace(net.in_rec, net.in_rec_rule, lists[0]);
   replace(net.rec_rec, net.rec_rec_rule, lists[1]);
   replace(net.rec_out, net.rec_out_rule, lists[2]);
-  net.plastic = false;
   return net;
 }
 

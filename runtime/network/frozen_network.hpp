@@ -21,4 +21,8 @@ class FrozenNetworkError : public std::runtime_error {
 // FrozenNetworkError.
 NetworkDescription freeze_with_weights(NetworkDescription net, const std::vector<WeightRecord>& weights);
 
+// The same weights with learning left as the network has it: a saved network that goes on learning
+// (a streaming session started from a checkpoint, actors/stream/).
+NetworkDescription with_weights(NetworkDescription net, const std::vector<WeightRecord>& weights);
+
 }  // namespace eligo

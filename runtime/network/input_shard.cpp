@@ -16,6 +16,12 @@ void InputShard::add_spike(Step step, std::uint32_t local_index) { arrivals_.pus
 
 void InputShard::finalize() { std::sort(arrivals_.begin(), arrivals_.end()); }
 
+// The arrivals already passed are earlier than `step`, so sorting keeps them before the cursor.
+void InputShard::add_final_update_spike(Step step, double /*weight: a relay passes any spike on*/) {
+  for (std::uint32_t i = 0; i < config_.placement.size; ++i) add_spike(step, i);
+  finalize();
+}
+
 SliceOutput InputShard::advance(const SliceInput& in) {
   SliceOutput out;
   out.spikes = start_batch(config_.placement, in);

@@ -32,6 +32,7 @@ class InputShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override { return counters_; }
   void append_weights(std::vector<WeightRecord>&) const override {}
+  void add_final_update_spike(Step step, double weight) override;
   // The explicit arrivals are fixed by the build (only their count is checked) and the stream is a
   // function of the step (a restored shard reopens it where it continues); the cursor, spikes received
   // in the current step, last event of each relay and the counters are saved.

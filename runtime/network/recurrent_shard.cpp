@@ -85,6 +85,13 @@ void RecurrentShard::add_forced_input(Step step, std::uint32_t local_target, dou
   forced_.push_back({step, local_target, weight});
 }
 
+// As finalize() orders them: by step, in call order within a step; those passed are earlier than `step`.
+void RecurrentShard::add_final_update_spike(Step step, double weight) {
+  for (std::uint32_t j = 0; j < config_.placement.size; ++j) add_forced_input(step, j, weight);
+  std::stable_sort(forced_.begin(), forced_.end(),
+                   [](const ForcedInput& a, const ForcedInput& b) { return a.step < b.step; });
+}
+
 void RecurrentShard::finalize() {
   if (!config_.inputs_plastic) synapses_.make_static(0, config_.first_rec_gid);
   if (!config_.recs_plastic) synapses_.make_static(config_.first_rec_gid, config_.n_global_ids);

@@ -49,6 +49,7 @@ class RecurrentShard final : public Shard {
   // A static input of `weight` into neuron local_target in step `step` (an extra spike generator,
   // docs/numerics.md §5.5: it enters the input sum before the spikes of phase B). Order of calls is kept.
   void add_forced_input(Step step, std::uint32_t local_target, double weight);
+  void add_final_update_spike(Step step, double weight) override;
   void finalize();
 
   ShardRole role() const override { return ShardRole::recurrent; }

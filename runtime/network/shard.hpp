@@ -60,6 +60,10 @@ class Shard {
   virtual ShardCounters counters() const = 0;
   // Appends this shard's plastic weights, each source's synapses in connection order.
   virtual void append_weights(std::vector<WeightRecord>& out) const = 0;
+  // An open-ended run learns its end only when its stream closes (docs/architecture.md §10): then every
+  // input relay and recurrent neuron gets the final-update spike the task layout would have built in
+  // (runtime/data/tasks/task_timing.hpp), at a step the shard has not run yet. Readouts get nothing.
+  virtual void add_final_update_spike(Step /*step*/, double /*weight*/) {}
 
   // Checkpoints (docs/architecture.md §7). Between two advance() calls, save_state writes everything a run
   // changes; load_state restores it into a shard built from the same network description and partition,

@@ -47,6 +47,9 @@ class DataSource {
   // Passes over n samples (a consumer that starts mid-run, e.g. on resume). The default reads them;
   // sources that can seek override it.
   virtual void skip(std::int64_t n);
+  // How many samples the source gives in all, once it knows (a stream that has closed); nullopt while
+  // more may come. Only open-ended runs ask.
+  virtual std::optional<std::int64_t> total() const { return std::nullopt; }
 };
 
 // Opens a fresh source positioned at its first sample. Each consumer calls it once (or again to rewind).

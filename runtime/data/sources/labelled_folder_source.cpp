@@ -1,7 +1,6 @@
 #include "runtime/data/sources/labelled_folder_source.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <numeric>
 
 #include "runtime/network/connection_rules.hpp"
@@ -38,25 +37,12 @@ std::optional<Sample> LabelledFolderSource::next(SampleParts parts) {
   s.label = static_cast<std::uint32_t>(file.label);
   if (parts == SampleParts::supervision) return s;  // the label is the folder
   const CameraRecording recording = reader_(file.path);
-  const SensorMapping& sensor = encoding_.sensor;
-  const std::uint32_t w = sensor.width, h = sensor.height;
-  s.spikes.reserve(recording.events.size());
-  const double us_per_step = 1000.0 * encoding_.resolution_ms;
-  const std::int64_t t0 =
-      sensor.origin == TimeOrigin::first_event && !recording.events.empty() ? recording.events.front().t_us : 0;
-  for (std::size_t n = 0; n < recording.events.size(); ++n) {
-    const CameraEvent& e = recording.events[n];
-    if (e.x >= w || e.y >= h)
-      throw DataFileError(file.path, "event " + std::to_string(n),
-                          "pixel (" + std::to_string(e.x) + ", " + std::to_string(e.y) + ") outside the " +
-                              std::to_string(w) + " × " + std::to_string(h) + " sensor");
-    const double t = static_cast<double>(e.t_us - t0);
-    if (!(t < sensor.window_us)) continue;  // after the sample's time window
-    const std::optional<std::uint32_t> input = sensor.input_of(e);
-    if (!input) continue;  // outside the crop
-    const double step = std::floor(t / us_per_step);
-    const Step r = std::clamp<Step>(static_cast<Step>(step), 1, encoding_.sequence - 1);
-    s.spikes.push_back({r, *input});
+  if (const std::optional<std::size_t> n = encode_events(recording.events, encoding_, s.spikes)) {
+    const CameraEvent& e = recording.events[*n];
+    throw DataFileError(file.path, "event " + std::to_string(*n),
+                        "pixel (" + std::to_string(e.x) + ", " + std::to_string(e.y) + ") outside the " +
+                            std::to_string(encoding_.sensor.width) + " × " + std::to_string(encoding_.sensor.height) +
+                            " sensor");
   }
   return s;
 }

@@ -3,9 +3,7 @@
 // per file, in a fixed order (shuffled with the config's seed, or sorted by path), cycling when the run
 // takes more samples than the split holds. Each file is read only when its sample is due, by a reader
 // given per format (N-MNIST, or read_event_file for any format of runtime/data/formats/camera_events.hpp),
-// and its events become input spikes: the sensor mapping (sensor_mapping.hpp) picks the input of an
-// event (x, y, polarity) and its time t µs (from the file's zero or the sample's first event) gives the
-// relative step clamp(⌊t / (1000 h)⌋, 1, sequence − 1).
+// and its events become input spikes as event_encoding.hpp says.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -16,6 +14,7 @@
 #include "runtime/data/formats/camera_events.hpp"
 #include "runtime/data/formats/nmnist_file.hpp"
 #include "runtime/data/sources/data_source.hpp"
+#include "runtime/data/sources/event_encoding.hpp"
 #include "runtime/data/sources/sensor_mapping.hpp"
 
 namespace eligo {
@@ -23,12 +22,6 @@ namespace eligo {
 enum class SampleOrder { shuffled, sorted };
 
 using EventFileReader = std::function<CameraRecording(const std::filesystem::path&)>;
-
-struct EventEncoding {
-  SensorMapping sensor;  // an event outside the sensor is an error naming the file
-  double resolution_ms = 1.0;
-  Step sequence = 0;
-};
 
 // The files in the order a run presents them: sorted is the listing's order (label, then file name),
 // shuffled a Fisher–Yates permutation of it drawn from the seed (the same on every machine).

@@ -73,8 +73,19 @@ const Sample& SampleStream::sample(std::int64_t index) {
   return held_[static_cast<std::size_t>(index - first_held_)];
 }
 
+// An open-ended run asks for steps of a sample only once the sample exists or the source has closed
+// (actors/stream/), so by then the source knows whether the task still goes on.
+void SampleStream::learn_end() {
+  if (!plan_.open_ended) return;
+  if (const std::optional<std::int64_t> n = source_->total()) {
+    plan_.samples = *n;
+    plan_.open_ended = false;
+  }
+}
+
 void SampleStream::input_arrivals(Step first, Step steps, std::uint32_t first_input, std::uint32_t n,
                                   std::vector<StepArrival>& out) {
+  learn_end();
   const Step S = plan_.layout.sequence;
   const Step begin = std::max<Step>(first, kTaskOffsetGen), end = first + steps;
   if (end <= begin) return;
@@ -93,6 +104,7 @@ void SampleStream::input_arrivals(Step first, Step steps, std::uint32_t first_in
 }
 
 void SampleStream::supervision(Step t, std::vector<double>& targets, double& window) {
+  learn_end();
   targets.assign(plan_.n_out, 0.0);
   window = 0.0;
   if (t < kTaskTotalOffset || plan_.samples == 0) return;  // no value has been sent yet

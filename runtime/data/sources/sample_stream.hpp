@@ -36,6 +36,9 @@ struct SampleLayout {
 struct SampleStreamPlan {
   SampleLayout layout;
   std::int64_t samples = 0;  // samples in the run
+  // A stream's run (docs/architecture.md §10): `samples` is only a bound, and the task ends where the
+  // source says it has ended (DataSource::total).
+  bool open_ended = false;
   std::uint32_t n_in = 0, n_out = 0;
   DataSourceFactory source;
   std::int64_t read_ahead = 2;  // samples pulled beyond the one in use
@@ -67,6 +70,7 @@ class SampleStream {
  private:
   void reopen();
   void pull();
+  void learn_end();
   SampleStreamPlan plan_;
   SampleParts parts_;
   std::unique_ptr<DataSource> source_;

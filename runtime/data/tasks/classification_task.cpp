@@ -1,5 +1,7 @@
 #include "runtime/data/tasks/classification_task.hpp"
 
+#include <stdexcept>
+
 #include "runtime/data/tasks/nmnist_task.hpp"
 
 namespace eligo {
@@ -14,6 +16,10 @@ DataSourceFactory source_of(const NetworkDescription& net, const ClassificationT
     case ClassificationKind::evidence_accumulation:
       return evidence_trials(task.evidence, net.n_in, task.seed, set);
     case ClassificationKind::nmnist: {
+      if (task.streamed)
+        return []() -> std::unique_ptr<DataSource> {
+          throw std::logic_error("a streamed task's source is the stream's (actors/stream/)");
+        };
       // Listed here, once: a missing or empty folder is an error of the config, not of the run.
       const NmnistSplit split(task.data_dir, set == TrialSet::training ? "Train" : "Test",
                               set == TrialSet::training ? task.order : SampleOrder::shuffled, task.seed,

@@ -26,6 +26,7 @@ struct ClassificationTask {
   std::uint32_t labels = 10;
   SampleOrder order = SampleOrder::shuffled;  // nmnist: the training split's order (held out: shuffled)
   std::int64_t test_samples = 0;              // per held-out evaluation
+  bool streamed = false;  // nmnist, event_folder: the samples come from a stream, the folder is not read
 };
 
 // Training: samples 0 … iterations·group_size − 1 of the training set (N-MNIST: Train/, cycling),

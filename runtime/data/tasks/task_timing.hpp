@@ -11,6 +11,7 @@
 namespace eligo {
 
 inline constexpr Step kTaskExtensionSteps = 3;
+inline constexpr double kFinalUpdateWeight = 1000.0;  // large enough to make every recurrent neuron spike
 
 struct TaskTiming {
   Step n_steps = 0;  // steps 0 … n_steps−1 are simulated

@@ -1,0 +1,56 @@
+#pragma once
+// `eligo stream`: a client of `eligo serve` (docs/streaming.md). It streams one event file, or every
+// file of a labelled folder (Train/<label>/*, in sorted path order, as `eligo train --order sorted`
+// takes them), one sample after another on the session's time line: sample k is the stretch
+// [begin_k, begin_k + last event time + 1) of the stream, its events at begin_k + their file time.
+// The server then maps them to inputs as its config maps a sensor, so the session learns from the
+// very samples an offline run reads.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/transport/tls_settings.hpp"
+
+namespace eligo::stream {
+
+struct ClientOptions {
+  std::string host;
+  std::uint16_t port = 0;
+  bool insecure = false;                      // plain TCP
+  std::filesystem::path ca_file;              // TLS: the CA the server's certificate is under
+  std::filesystem::path cert_file, key_file;  // a client certificate (or give a token)
+  std::optional<std::string> token;
+  std::filesystem::path events;        // an event file or a labelled folder
+  std::optional<std::uint32_t> label;  // a single file's label
+  bool learn = true;
+  std::optional<std::string> save;  // checkpoint name at the end
+  std::string client_name = "eligo stream";
+};
+
+struct StreamedSample {
+  std::int64_t sample = 0;
+  std::optional<std::uint32_t> label;
+  std::uint32_t prediction = 0;
+};
+
+struct StreamSummary {
+  std::uint64_t samples = 0, events = 0;
+  double accuracy = -1.0;
+  std::string weights_digest;
+  double seconds = 0.0;
+  std::optional<std::string> saved;  // name, when --save was given and the server saved
+};
+
+class StreamClientError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Connects, streams, and reports every sample's answer as it arrives. Throws StreamClientError with
+// the server's Error text, or naming the file or connection problem.
+StreamSummary stream_events(const ClientOptions& options, const std::function<void(const StreamedSample&)>& on_sample);
+
+}  // namespace eligo::stream
