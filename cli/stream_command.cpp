@@ -79,6 +79,8 @@ int run_stream_command(const StreamArgs& a) {
   summary["weights_digest"] = s.weights_digest;
   summary["events_per_second"] = s.seconds > 0 ? static_cast<double>(s.events) / s.seconds : 0.0;
   summary["seconds"] = s.seconds;
+  summary["latency_ms_p50"] = s.latency_p50_ms;  // from a sample's Advance to its answer
+  summary["latency_ms_p99"] = s.latency_p99_ms;
   if (s.saved) summary["saved"] = *s.saved;
   std::lock_guard lock(out);
   std::cout << summary.dump() << "\n" << std::flush;

@@ -30,6 +30,7 @@ namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kEventsPerFrame = 50'000;
 constexpr std::size_t kMaxQueuedFrames = 8;  // the writer waits beyond this: the server's pace
@@ -99,6 +100,15 @@ class Link {
     std::lock_guard lock(mutex_);
     return r_.ended;
   }
+  // The next sample's Advance goes out now: its answer's latency counts from here.
+  void mark_sent() {
+    std::lock_guard lock(mutex_);
+    sent_.push_back(Clock::now());
+  }
+  std::vector<double> latencies() {
+    std::lock_guard lock(mutex_);
+    return latencies_;
+  }
 
  private:
   void write_next() {
@@ -149,6 +159,14 @@ class Link {
         s.sample = static_cast<std::int64_t>(o.sample());
         if (o.has_label()) s.label = o.label();
         s.prediction = o.prediction();
+        {
+          std::lock_guard lock(mutex_);
+          const auto index = static_cast<std::size_t>(s.sample);
+          if (index < sent_.size()) {
+            s.latency_ms = 1e3 * std::chrono::duration<double>(Clock::now() - sent_[index]).count();
+            latencies_.push_back(s.latency_ms);
+          }
+        }
         on_sample_(s);
       }
       return;
@@ -184,6 +202,8 @@ class Link {
   std::deque<std::string> queue_;
   bool writing_ = false;
   Received r_;
+  std::vector<Clock::time_point> sent_;  // per sample, when its Advance was queued
+  std::vector<double> latencies_;
   std::thread thread_;
 };
 
@@ -205,14 +225,23 @@ std::vector<Recording> recordings_of(const ClientOptions& o, const Welcome& w) {
   return r;
 }
 
-CameraRecording read_recording(const std::filesystem::path& file, const Welcome& w) {
+// A recording as a sample: its events in time order at their file times (a time before the file's
+// zero lands in the sample's first step either way).
+ClientSample sample_of(const Recording& rec, const Welcome& w) {
   // N-MNIST configs read .bin files as the data set's reader does (timestamp-overflow records).
-  if (w.task() == "nmnist") return read_nmnist_recording(file);
-  return read_event_file(file);
+  CameraRecording data = w.task() == "nmnist" ? read_nmnist_recording(rec.file) : read_event_file(rec.file);
+  std::stable_sort(data.events.begin(), data.events.end(),
+                   [](const CameraEvent& a, const CameraEvent& b) { return a.t_us < b.t_us; });
+  ClientSample s;
+  s.label = rec.label;
+  s.events.reserve(data.events.size());
+  for (const CameraEvent& c : data.events)
+    s.events.push_back({static_cast<std::uint64_t>(std::max<std::int64_t>(c.t_us, 0)), c.x, c.y, c.on});
+  return s;
 }
 
 template <class Socket>
-StreamSummary run_session(Link<Socket>& link, const ClientOptions& o) {
+StreamSummary run_session(Link<Socket>& link, const ClientOptions& o, const SampleSource& next) {
   ClientFrame hello;
   Hello* h = hello.mutable_hello();
   h->set_protocol_version(VERSION_CURRENT);
@@ -224,40 +253,49 @@ StreamSummary run_session(Link<Socket>& link, const ClientOptions& o) {
   if (!r.welcomed) throw StreamClientError(r.error.value_or("the server closed the connection before Welcome"));
   const Welcome welcome = r.welcome;
 
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   std::uint64_t begin = 0, last_sent = 0, events = 0;
-  for (const Recording& rec : recordings_of(o, welcome)) {
-    if (link.ended()) break;
-    CameraRecording data = read_recording(rec.file, welcome);
-    std::stable_sort(data.events.begin(), data.events.end(),
-                     [](const CameraEvent& a, const CameraEvent& b) { return a.t_us < b.t_us; });
+  while (!link.ended()) {
+    const std::optional<ClientSample> sample = next(welcome);
+    if (!sample) break;
     std::uint64_t last = 0;
-    for (std::size_t i = 0; i < data.events.size(); i += kEventsPerFrame) {
+    for (std::size_t i = 0; i < sample->events.size(); i += kEventsPerFrame) {
       ClientFrame f;
       Events* e = f.mutable_events();
-      for (std::size_t j = i; j < std::min(data.events.size(), i + kEventsPerFrame); ++j) {
-        const CameraEvent& c = data.events[j];
-        // A time before the file's zero lands in the sample's first step either way.
-        const std::uint64_t t = begin + static_cast<std::uint64_t>(std::max<std::int64_t>(c.t_us, 0));
+      for (std::size_t j = i; j < std::min(sample->events.size(), i + kEventsPerFrame); ++j) {
+        const ClientEvent& c = sample->events[j];
+        const std::uint64_t t = begin + c.t_us;
         e->add_dt_us(t - last_sent);
         last_sent = t;
-        last = std::max(last, t - begin);
-        e->add_x(c.x);
-        e->add_y(c.y);
-        e->add_polarity(c.on);
+        last = std::max(last, c.t_us);
+        if (sample->channels) {
+          e->add_channel(c.x);
+        } else {
+          e->add_x(c.x);
+          e->add_y(c.y);
+          e->add_polarity(c.on);
+        }
       }
       events += static_cast<std::uint64_t>(e->dt_us_size());
       link.send(f);
     }
-    const std::uint64_t end = begin + last + 1;
-    ClientFrame label;
-    Label* l = label.mutable_label();
-    if (rec.label) l->set_label(*rec.label);
-    l->set_begin_us(begin);
-    l->set_end_us(end);
-    link.send(label);
+    const std::uint64_t end = begin + std::max(sample->duration_us, last + 1);
+    ClientFrame declare;
+    if (!sample->targets.empty()) {
+      Target* t = declare.mutable_target();
+      t->set_begin_us(begin);
+      t->set_end_us(end);
+      for (double v : sample->targets) t->add_values(v);
+    } else {
+      Label* l = declare.mutable_label();
+      if (sample->label) l->set_label(*sample->label);
+      l->set_begin_us(begin);
+      l->set_end_us(end);
+    }
+    link.send(declare);
     ClientFrame advance;
     advance.mutable_advance()->set_time_us(end);
+    link.mark_sent();
     link.send(advance);
     begin = end;
   }
@@ -278,7 +316,17 @@ StreamSummary run_session(Link<Socket>& link, const ClientOptions& o) {
   s.accuracy = r.summary.accuracy();
   s.weights_digest = r.summary.weights_digest();
   s.saved = r.saved;
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> latencies = link.latencies();
+  if (!latencies.empty()) {
+    std::sort(latencies.begin(), latencies.end());
+    const auto at = [&](double q) {
+      return latencies[std::min(latencies.size() - 1,
+                                static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
+    };
+    s.latency_p50_ms = at(0.5);
+    s.latency_p99_ms = at(0.99);
+  }
   return s;
 }
 
@@ -300,7 +348,7 @@ ssl::context client_tls(const ClientOptions& o) {
 
 }  // namespace
 
-StreamSummary stream_events(const ClientOptions& o, const std::function<void(const StreamedSample&)>& on_sample) {
+StreamSummary stream_samples(const ClientOptions& o, const SampleSource& next, const SampleCallback& on_sample) {
   asio::io_context io;
   tcp::socket socket(io);
   error_code ec;
@@ -312,7 +360,7 @@ StreamSummary stream_events(const ClientOptions& o, const std::function<void(con
   if (o.insecure) {
     Link<tcp::socket> link(io, std::move(socket), on_sample);
     link.start();
-    return run_session(link, o);
+    return run_session(link, o, next);
   }
   ssl::context ctx = client_tls(o);
   ssl::stream<tcp::socket> tls(std::move(socket), ctx);
@@ -320,7 +368,20 @@ StreamSummary stream_events(const ClientOptions& o, const std::function<void(con
   if (ec) throw StreamClientError("TLS handshake with " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
   Link<ssl::stream<tcp::socket>> link(io, std::move(tls), on_sample);
   link.start();
-  return run_session(link, o);
+  return run_session(link, o, next);
+}
+
+StreamSummary stream_events(const ClientOptions& o, const SampleCallback& on_sample) {
+  std::vector<Recording> recordings;
+  std::size_t next = 0;
+  return stream_samples(
+      o,
+      [&](const Welcome& w) -> std::optional<ClientSample> {
+        if (next == 0 && recordings.empty()) recordings = recordings_of(o, w);
+        if (next >= recordings.size()) return std::nullopt;
+        return sample_of(recordings[next++], w);
+      },
+      on_sample);
 }
 
 }  // namespace eligo::stream

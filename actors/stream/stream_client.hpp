@@ -5,14 +5,14 @@
 // [begin_k, begin_k + last event time + 1) of the stream, its events at begin_k + their file time.
 // The server then maps them to inputs as its config maps a sensor, so the session learns from the
 // very samples an offline run reads.
+#include <stream.pb.h>  // generated from proto/eligo/stream.proto (eligo_proto)
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "actors/transport/tls_settings.hpp"
 
 namespace eligo::stream {
 
@@ -34,6 +34,21 @@ struct StreamedSample {
   std::int64_t sample = 0;
   std::optional<std::uint32_t> label;
   std::uint32_t prediction = 0;
+  double latency_ms = 0.0;  // from sending the Advance that completed the sample to its answer
+};
+
+// One sample to stream: events at times relative to the sample's begin, in time order.
+struct ClientEvent {
+  std::uint64_t t_us = 0;
+  std::uint32_t x = 0, y = 0;  // channel events: x is the input
+  bool on = false;
+};
+struct ClientSample {
+  std::vector<ClientEvent> events;
+  bool channels = false;  // the events name inputs, not pixels
+  std::optional<std::uint32_t> label;
+  std::vector<double> targets;    // regression: per readout, a value per step (a Target, not a Label)
+  std::uint64_t duration_us = 0;  // 0: up to the last event
 };
 
 struct StreamSummary {
@@ -42,6 +57,7 @@ struct StreamSummary {
   std::string weights_digest;
   double seconds = 0.0;
   std::optional<std::string> saved;  // name, when --save was given and the server saved
+  double latency_p50_ms = 0.0, latency_p99_ms = 0.0;
 };
 
 class StreamClientError : public std::runtime_error {
@@ -49,8 +65,15 @@ class StreamClientError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+using SampleCallback = std::function<void(const StreamedSample&)>;
+
 // Connects, streams, and reports every sample's answer as it arrives. Throws StreamClientError with
 // the server's Error text, or naming the file or connection problem.
-StreamSummary stream_events(const ClientOptions& options, const std::function<void(const StreamedSample&)>& on_sample);
+StreamSummary stream_events(const ClientOptions& options, const SampleCallback& on_sample);
+
+// The same for samples from anywhere: `next` gives them one by one (nullopt: no more), knowing the
+// server's Welcome. The options' events and label are not used.
+using SampleSource = std::function<std::optional<ClientSample>(const Welcome&)>;
+StreamSummary stream_samples(const ClientOptions& options, const SampleSource& next, const SampleCallback& on_sample);
 
 }  // namespace eligo::stream

@@ -104,9 +104,9 @@ CompleteSample SampleAssembler::assemble(const Declared& d) {
     if (e.sensor) {
       camera.push_back(
           {static_cast<std::int64_t>(t), static_cast<std::uint16_t>(e.channel), static_cast<std::uint16_t>(e.y), e.on});
-    } else {  // the time rule of event_encoding.hpp, from the sample's begin
+    } else {  // a channel event lands in the step of its time from the sample's begin, unclamped
       const double step = std::floor(static_cast<double>(t) / us_per_step);
-      out.sample.spikes.push_back({std::clamp<Step>(static_cast<Step>(step), 1, last_step), e.channel});
+      if (step <= static_cast<double>(last_step)) out.sample.spikes.push_back({static_cast<Step>(step), e.channel});
     }
   }
   if (!camera.empty()) encode_events(camera, *encoding_.sensor, out.sample.spikes);  // pixels checked on arrival

@@ -6,6 +6,9 @@
 // a labelled folder (event_encoding.hpp, times counted from the sample's begin), so a stream and the
 // same recordings offline give the network the same samples.
 //
+// Channel events (an input index, no sensor) land in step ⌊(t − begin) / (1000 h)⌋ of their sample, and
+// those beyond its sequence are dropped: a task's own samples replay exactly (`eligo bench stream`).
+//
 // Events outside every declared sample are dropped once an Advance passes them, and counted. A
 // request that breaks the protocol (time going back, an unknown input or label, overlapping samples)
 // is a StreamRequestError naming it; the session ends there.
