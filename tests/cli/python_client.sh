@@ -2,7 +2,8 @@
 # The example Python client (examples/python_client/stream_folder.py) against a fake server that
 # records its frames (the encoding: N-MNIST records, the sample time line, delta-coded Events of at
 # most 50,000, Label, Advance, Hello, Bye), then against `eligo serve` on loopback: one JSON line with
-# a prediction per sample, and a summary with the weights digest.
+# a prediction per sample, and a summary whose weights digest is that of `eligo train --order sorted
+# --epochs 1` on the same folder offline.
 # Usage: python_client.sh ELIGO PYTHON_DIR [FIXTURE_DIR]
 #   PYTHON_DIR holds the generated eligo/stream_pb2.py (the eligo_python_client target); FIXTURE_DIR,
 #   when given, is a labelled folder of N-MNIST files to stream instead of the one the test writes.
@@ -152,46 +153,13 @@ if ! "$eligo" --help | grep -q '^  serve '; then
   exit 77
 fi
 
-# A small network for the N-MNIST sensor (2312 inputs, 10 readouts): examples/streaming.yaml when it
-# exists, else 20 recurrent neurons and 50-step samples.
-if [ -f "$repo/examples/streaming.yaml" ]; then
-  cp "$repo/examples/streaming.yaml" "$work/config.yaml"
-else
-  cat > "$work/config.yaml" <<'YAML'
-name: python_client
-seed: 1
-resolution_ms: 1.0
-populations:
-  - {name: in, model: parrot, size: 2312}
-  - name: rec
-    model: eprop_iaf
-    size: 20
-    params: {C_m: 1.0, E_L: 0.0, V_m: 0.0, V_th: 6.0, tau_m: 30.0, t_ref: 0.0, I_e: 0.0, c_reg: 10.0,
-             f_target: 10.0, kappa: 0.99, kappa_reg: 0.99, surrogate_gradient_function: piecewise_linear,
-             surrogate_gradient_height: 0.3, surrogate_gradient_width: 10.0, eprop_isi_trace_cutoff: 100.0,
-             flush_event_send_interval: 50.0}
-  - name: out
-    model: eprop_readout
-    size: 10
-    params: {C_m: 1.0, E_L: 0.0, V_m: 0.0, tau_m: 100.0, I_e: 0.0, eprop_isi_trace_cutoff: 100.0}
-connections:
-  - {source: in, target: rec, rule: pairwise_bernoulli, probability: 0.25,
-     weight: {distribution: normal, mean: 0.0, std: 1.0, scale_by_sqrt_fan_in: true, scale: 10.0}}
-  - {source: rec, target: rec, rule: pairwise_bernoulli, probability: 0.1, allow_autapses: false,
-     weight: {distribution: normal, mean: 0.0, std: 1.0, scale_by_sqrt_fan_in: true, scale: 10.0}}
-  - {source: rec, target: out, rule: all_to_all, weight: {distribution: uniform, low: -0.5, high: 0.5}}
-  - {source: out, target: rec, rule: all_to_all, synapse: feedback,
-     weight: {distribution: normal, mean: 0.0, std: 1.0}}
-optimizer: {type: adam, eta: 0.002, batch_size: 50, optimize_each_step: false, Wmin: -100.0, Wmax: 100.0}
-task: {kind: nmnist, data_dir: data, sequence_steps: 50, learning_window_steps: 10, target_value: 10.0,
-       test_samples: 0}
-training: {iterations: 1, group_size: 1}
-YAML
-fi
+# The streaming example's network (examples/streaming.yaml: N-MNIST, 2312 inputs, 10 readouts).
+cp "$repo/examples/streaming.yaml" "$work/config.yaml"
 folder=${fixture:-$work/folder}
-mkdir -p "$work/data" "$work/out"
-cp -r "$folder/." "$work/data/"  # task.data_dir, should the server read it
-samples=$(cd "$folder" && if [ -d Train ]; then cd Train; fi && ls -d -- */*.bin | wc -l)
+root=$folder
+if [ -d "$folder/Train" ]; then root=$folder/Train; fi
+samples=$(cd "$root" && ls -d -- */*.bin | wc -l)
+mkdir -p "$work/out"
 
 "$eligo" serve "$work/config.yaml" --listen 127.0.0.1:0 --port-file "$work/port" --insecure \
   --out "$work/out" > "$work/server.log" 2>&1 &
@@ -226,6 +194,19 @@ status=0
 cat "$work/learn.json"
 [ "$status" -eq 0 ] || { cat "$work/server.log"; exit 1; }
 check "$work/learn.json" "$samples"
+# The session learnt from the very samples `eligo train --order sorted --epochs 1` reads offline: the
+# same weights digest (Test/, which the offline run evaluates on, is a copy of the streamed samples).
+mkdir -p "$work/offline"
+cp -r "$root" "$work/offline/Train"
+cp -r "$root" "$work/offline/Test"
+"$eligo" --log-level warn train "$work/config.yaml" --data "$work/offline" --order sorted --epochs 1 \
+  --out "$work/offline-run"
+"$python" - "$work/learn.json" "$work/offline-run/summary.json" <<'PY'
+import json, sys
+streamed = json.loads(open(sys.argv[1]).read().splitlines()[-1])["weights_digest"]
+offline = json.load(open(sys.argv[2]))["weights_digest"]
+assert streamed == offline, (streamed, offline)
+PY
 # A second session that only predicts, on the first two samples.
 "$python" "$client" --connect "$address" --events "$folder" --learn off --limit 2 > "$work/predict.json" ||
   { cat "$work/server.log"; exit 1; }
