@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/coordinator.hpp"
+#include "cli/bench_stream_command.hpp"
 #include "runtime/network/benchmark_network.hpp"
 
 namespace eligo::cli {
@@ -109,7 +110,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                                                         {"adam", OptimizerType::adam}};
   cmd->add_option("--optimizer", o->params.optimizer, "gd or adam")
       ->transform(CLI::CheckedTransformer(optimizers, CLI::ignore_case));
-  cmd->callback([o, cmd, &exit_code] {
+  CLI::App* stream = add_bench_stream_command(*cmd, exit_code);
+  cmd->callback([o, cmd, stream, &exit_code] {
+    if (stream->parsed()) return;  // `eligo bench stream` ran instead
     if (cmd->count("--shards") == 0) o->run.shards = 16;
     exit_code = run_bench(*o);
   });
