@@ -25,6 +25,7 @@ struct StreamArgs {
   std::optional<std::uint32_t> label;
   std::string learn = "on";
   std::string save;
+  std::string start_from;
   std::string certs = "certs";
   std::string name;
   std::string token_file;
@@ -62,6 +63,7 @@ int run_stream_command(const StreamArgs& a) {
   o.label = a.label;
   o.learn = a.learn == "on";
   if (!a.save.empty()) o.save = a.save;
+  o.start_from = a.start_from;
   std::mutex out;
   const stream::StreamSummary s = stream::stream_events(o, [&](const stream::StreamedSample& r) {
     nlohmann::ordered_json line;
@@ -81,7 +83,10 @@ int run_stream_command(const StreamArgs& a) {
   summary["seconds"] = s.seconds;
   summary["latency_ms_p50"] = s.latency_p50_ms;  // from a sample's Advance to its answer
   summary["latency_ms_p99"] = s.latency_p99_ms;
-  if (s.saved) summary["saved"] = *s.saved;
+  if (s.saved) {
+    summary["saved"] = *s.saved;
+    summary["saved_weights_digest"] = s.saved_digest;
+  }
   std::lock_guard lock(out);
   std::cout << summary.dump() << "\n" << std::flush;
   if (!a.save.empty() && !s.saved) throw std::runtime_error("the server did not confirm saving " + a.save);
@@ -102,6 +107,7 @@ void add_stream_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--save", a->save, "Ask the server to save the network under this name at the end");
+  cmd->add_option("--start-from", a->start_from, "Start the session from a network this server saved (--save)");
   cmd->add_option("--certs", a->certs, "Certificate folder (its ca.pem checks the server)")->capture_default_str();
   cmd->add_option("--name", a->name, "This client's certificate name in the certificate folder");
   cmd->add_option("--token-file", a->token_file, "Authenticate with the server's bearer token")

@@ -47,6 +47,7 @@ struct Received {
   Welcome welcome;
   Closed summary;
   std::optional<std::string> saved;
+  std::string saved_digest;
 };
 
 tcp::socket& lowest(tcp::socket& s) { return s; }
@@ -177,6 +178,7 @@ class Link {
       r_.welcomed = true;
     } else if (f.has_saved()) {
       r_.saved = f.saved().name();
+      r_.saved_digest = f.saved().weights_digest();
     } else if (f.has_error()) {
       end("the server: " + Error::Code_Name(f.error().code()) + ": " + f.error().text());
     } else if (f.has_closed()) {
@@ -248,6 +250,7 @@ StreamSummary run_session(Link<Socket>& link, const ClientOptions& o, const Samp
   if (o.token) h->set_token(*o.token);
   h->set_learn(o.learn);
   h->set_client(o.client_name);
+  h->set_start_from(o.start_from);
   link.send(hello);
   Received r = link.wait([](const Received& x) { return x.welcomed; });
   if (!r.welcomed) throw StreamClientError(r.error.value_or("the server closed the connection before Welcome"));
@@ -316,6 +319,7 @@ StreamSummary run_session(Link<Socket>& link, const ClientOptions& o, const Samp
   s.accuracy = r.summary.accuracy();
   s.weights_digest = r.summary.weights_digest();
   s.saved = r.saved;
+  s.saved_digest = r.saved_digest;
   s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   std::vector<double> latencies = link.latencies();
   if (!latencies.empty()) {

@@ -27,6 +27,7 @@ struct ClientOptions {
   std::optional<std::uint32_t> label;  // a single file's label
   bool learn = true;
   std::optional<std::string> save;  // checkpoint name at the end
+  std::string start_from;            // a network this server saved (empty: the config's)
   std::string client_name = "eligo stream";
 };
 
@@ -57,6 +58,7 @@ struct StreamSummary {
   std::string weights_digest;
   double seconds = 0.0;
   std::optional<std::string> saved;  // name, when --save was given and the server saved
+  std::string saved_digest;          // the saved network's weights
   double latency_p50_ms = 0.0, latency_p99_ms = 0.0;
 };
 

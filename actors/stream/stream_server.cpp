@@ -35,6 +35,9 @@ struct StreamServer::Impl {
       } else {
         boost::system::error_code nodelay_ec;
         socket.set_option(tcp::no_delay(true), nodelay_ec);
+        if (options.send_buffer_bytes > 0)
+          socket.set_option(asio::socket_base::send_buffer_size(static_cast<int>(options.send_buffer_bytes)),
+                            nodelay_ec);
         serve_connection(io, *context, std::move(socket));
       }
       accept();

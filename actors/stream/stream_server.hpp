@@ -27,6 +27,7 @@ struct ServerOptions {
   std::uint32_t max_frame_bytes = 4u << 20;
   std::int64_t max_queued_samples = 4;        // complete samples waiting to run before reading pauses
   std::uint64_t max_output_bytes = 4u << 20;  // unread outputs before reading pauses
+  std::uint32_t send_buffer_bytes = 0;        // the sockets' kernel send buffer (0: the system's)
   double stall_seconds = 30.0;                // outputs unread this long with reading paused: the client is slow
   double idle_seconds = 300.0;                // no bytes from the client this long while it owes frames
   std::uint32_t threads = 1;                  // actor system workers, shared by every session
