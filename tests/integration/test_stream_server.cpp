@@ -299,3 +299,54 @@ TEST_CASE("ten million events through one session, none lost", "[serve][soak]") 
   CHECK(server.value("eligo_stream_events_processed_total") == 1e7);
   CHECK(server.value("eligo_stream_samples_total") == kSamples);
 }
+
+TEST_CASE("a full server and a session over its memory budget are refused with a clear error", "[serve]") {
+  const test::TempDir dir("eligo_serve");
+  const fs::path config = dir.write("stream.yaml", test::stream_config_text());
+  {
+    stream::ServerOptions so;
+    so.max_sessions = 1;
+    test::TestServer server(config, so);
+    test::RawClient first(server.port());
+    first.send(test::hello_frame());
+    REQUIRE(first.next()->has_welcome());
+    test::RawClient second(server.port());
+    second.send(test::hello_frame());
+    const std::optional<stream::Error> e = second.error();
+    REQUIRE(e);
+    CHECK(e->code() == stream::Error::REFUSED);
+    CHECK_THAT(e->text(), Catch::Contains("full: 1 sessions"));
+  }
+  {
+    stream::ServerOptions so;
+    so.session_memory_bytes = 64 * 1024;  // below what the network needs
+    test::TestServer server(config, so);
+    test::RawClient c(server.port());
+    c.send(test::hello_frame());
+    const std::optional<stream::Error> e = c.error();
+    REQUIRE(e);
+    CHECK(e->code() == stream::Error::REFUSED);
+    CHECK_THAT(e->text(), Catch::Contains("per-session budget"));
+  }
+  {
+    stream::ServerOptions so;
+    so.session_memory_bytes = 2 << 20;  // the network fits, 10^5 events waiting for a sample do not
+    test::TestServer server(config, so);
+    test::RawClient c(server.port());
+    c.send(test::hello_frame());
+    REQUIRE(c.next()->has_welcome());
+    stream::ClientFrame f;
+    for (int i = 0; i < 100'000; ++i) {
+      f.mutable_events()->add_dt_us(1);
+      f.mutable_events()->add_x(1);
+      f.mutable_events()->add_y(2);
+      f.mutable_events()->add_polarity(false);
+    }
+    c.send(f);
+    const std::optional<stream::Error> e = c.error();
+    REQUIRE(e);
+    CHECK(e->code() == stream::Error::REFUSED);
+    CHECK_THAT(e->text(), Catch::Contains("events wait for their samples"));
+    CHECK(sessions_end(server));
+  }
+}
