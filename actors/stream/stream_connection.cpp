@@ -316,7 +316,7 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
   // ---- results ----
   void on_results(std::vector<SampleResult> results) {
     const std::uint64_t slices_per_sample =
-        static_cast<std::uint64_t>(session_ ? session_->encoding().sequence : 0);  // one-step slices
+        session_ ? static_cast<std::uint64_t>(session_->encoding().sequence / session_->slice_steps()) : 0;
     for (SampleResult& r : results) {
       const std::uint64_t events = pending_events_.empty() ? 0 : pending_events_.front();
       if (!pending_events_.empty()) pending_events_.pop_front();

@@ -64,6 +64,7 @@ class StreamSession {
   const StreamEncoding& encoding() const { return encoding_; }
   const NetworkDescription& network() const { return net_; }
   bool learning() const { return options_.learn; }
+  Step slice_steps() const { return slice_steps_; }
 
   // From the connection: complete samples, in order.
   void add(std::vector<CompleteSample> samples);

@@ -66,6 +66,21 @@ summary() { tail -1 "$1" | python3 -c 'import json,sys; print(json.load(sys.stdi
   --token-file "$work/token" > "$work/token.out"
 [ "$(summary "$work/token.out" weights_digest)" = "$offline" ] || fail "token session digest"
 
+# Saved at the end, then the network of a server started from that checkpoint predicts every sample.
+"$eligo" --log-level warn stream --connect "127.0.0.1:$port" --events "$work/data" --certs "$work/certs" \
+  --token-file "$work/token" --save after-12 > "$work/save.out"
+[ "$(summary "$work/save.out" saved)" = after-12 ] || fail "saving: $(tail -1 "$work/save.out")"
+[ -f "$work/srv/saved/after-12/checkpoints/iteration-000012/manifest.json" ] || fail "no saved checkpoint"
+"$eligo" serve "$work/srv/saved/after-12" --listen 127.0.0.1:0 --port-file "$work/port2" --insecure \
+  > "$work/serve2.log" 2>&1 &
+second_pid=$!
+for _ in $(seq 100); do [ -s "$work/port2" ] && break; sleep 0.1; done
+"$eligo" --log-level warn stream --connect "127.0.0.1:$(cat "$work/port2")" --insecure --events "$work/data" \
+  --learn off > "$work/saved.out" || { cat "$work/serve2.log"; fail "streaming to the saved network"; }
+kill "$second_pid"; wait "$second_pid" 2>/dev/null || true
+[ "$(grep -c '"prediction"' "$work/saved.out")" = 12 ] || fail "predictions of the saved network"
+grep -q "starting sessions from" "$work/serve2.log" || fail "the second server did not load the checkpoint"
+
 # A wrong token, and a certificate of another CA, are refused with a clear error.
 if "$eligo" stream --connect "127.0.0.1:$port" --events "$work/data" --certs "$work/certs" --token-file "$work/wrong" \
   > /dev/null 2> "$work/wrong.err"; then fail "a wrong token was accepted"; fi
@@ -78,10 +93,10 @@ if "$eligo" stream --connect "127.0.0.1:$port" --events "$work/data" --certs "$w
   > /dev/null 2> "$work/foreign.err"; then fail "a foreign CA's certificate was accepted"; fi
 grep -q "TLS handshake\|certificate" "$work/foreign.err" || fail "foreign CA: $(cat "$work/foreign.err")"
 
-# The metrics saw every event of the two sessions (12 files x 300 events each).
+# The metrics saw every event of the three sessions (12 files x 300 events each).
 metrics=$(python3 -c 'import sys,urllib.request; print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1]).read().decode())' "$metrics_port")
-echo "$metrics" | grep -q '^eligo_stream_events_in_total 7200$' || fail "events in: $(echo "$metrics" | grep events_in)"
-echo "$metrics" | grep -q '^eligo_stream_events_processed_total 7200$' || fail "events processed"
+echo "$metrics" | grep -q '^eligo_stream_events_in_total 10800$' || fail "events in: $(echo "$metrics" | grep events_in)"
+echo "$metrics" | grep -q '^eligo_stream_events_processed_total 10800$' || fail "events processed"
 echo "$metrics" | grep -q '^eligo_stream_sessions_refused_total 1$' || fail "refused sessions: $(echo "$metrics" | grep refused)"
 
 # Plain TCP only on loopback.
