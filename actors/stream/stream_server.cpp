@@ -44,15 +44,17 @@ struct StreamServer::Impl {
     });
   }
 
+  // Destroyed in reverse: the I/O context first, with the connections its handlers still hold (each
+  // ends its session on the actor system), then what connections use.
   TrainingSetup setup;
   ServerOptions options;
   StreamMetrics metrics;
-  asio::io_context io;
-  tcp::acceptor acceptor;
   std::optional<asio::ssl::context> tls;
   std::unique_ptr<caf::actor_system_config> cfg;
   std::unique_ptr<caf::actor_system> actors;
   std::unique_ptr<ServerContext> context;
+  asio::io_context io;
+  tcp::acceptor acceptor;
 };
 
 StreamServer::StreamServer(TrainingSetup setup, ServerOptions options)
@@ -83,13 +85,7 @@ StreamServer::StreamServer(TrainingSetup setup, ServerOptions options)
                  m.options.token ? " (with the token)" : "");
 }
 
-StreamServer::~StreamServer() {
-  stop();
-  // Connections still queued on the I/O context go with it, each ending its session first.
-  impl_->io.restart();
-  impl_->io.poll();
-  impl_.reset();
-}
+StreamServer::~StreamServer() { stop(); }
 
 std::uint16_t StreamServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
