@@ -27,7 +27,7 @@ struct ClientOptions {
   std::optional<std::uint32_t> label;  // a single file's label
   bool learn = true;
   std::optional<std::string> save;  // checkpoint name at the end
-  std::string start_from;            // a network this server saved (empty: the config's)
+  std::string start_from;           // a network this server saved (empty: the config's)
   std::string client_name = "eligo stream";
 };
 
