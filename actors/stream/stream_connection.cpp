@@ -190,7 +190,8 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
       case ClientFrame::kSave:
         saves_pending_ = true;
         return session_->save(f.save().name());
-      case ClientFrame::kBye:
+      case ClientFrame::kBye:  // nothing more will come: every declared sample is complete
+        take_samples(assembler_->close());
         bye_ = true;
         flush_outputs();
         return session_->finish();
@@ -303,8 +304,9 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
                                  " MiB: send Label and Advance more often");
   }
 
-  void advance(std::uint64_t t) {
-    std::vector<CompleteSample> complete = assembler_->advance(t);
+  void advance(std::uint64_t t) { take_samples(assembler_->advance(t)); }
+
+  void take_samples(std::vector<CompleteSample> complete) {
     const std::uint64_t outside = assembler_->events_outside_samples();
     session_metrics_->add_events_outside_samples(outside - outside_reported_);
     outside_reported_ = outside;

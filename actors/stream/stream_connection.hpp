@@ -6,7 +6,8 @@
 // Backpressure, end to end: the socket is read only up to the frame the session can take next, and
 // not at all while the session has max_queued_samples complete samples waiting to run or
 // max_output_bytes of outputs the client has not read. A client that outruns the server is slowed,
-// never truncated; one that stops reading its outputs for stall_seconds gets SLOW_CLIENT.
+// never truncated; one that stops reading its outputs for stall_seconds is cut off (an Error frame could
+// not reach it: the server logs SLOW_CLIENT and counts a refused frame).
 #include <atomic>
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 misses it (its awaitable.hpp uses std::exchange)
 // (this comment keeps clang-format from sorting Boost.Asio above it)

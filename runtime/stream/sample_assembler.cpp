@@ -131,4 +131,11 @@ std::vector<CompleteSample> SampleAssembler::advance(std::uint64_t t_us) {
   return complete;
 }
 
+std::vector<CompleteSample> SampleAssembler::close() {
+  std::vector<CompleteSample> complete = advance(std::max(promised_, last_end_));
+  outside_ += events_.size();
+  events_.clear();
+  return complete;
+}
+
 }  // namespace eligo::stream

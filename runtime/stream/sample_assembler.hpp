@@ -55,6 +55,9 @@ class SampleAssembler {
   void add_target(std::uint64_t begin_us, std::uint64_t end_us, const std::vector<double>& values);
   // The samples completed by the promise that nothing before t_us will come, in stream order.
   std::vector<CompleteSample> advance(std::uint64_t t_us);
+  // The end of the stream (Bye): every declared sample is complete, and the events after the last one
+  // belong to none.
+  std::vector<CompleteSample> close();
 
   std::uint64_t last_event_us() const { return last_event_; }
   std::size_t buffered_events() const { return events_.size(); }

@@ -350,3 +350,30 @@ TEST_CASE("a full server and a session over its memory budget are refused with a
     CHECK(sessions_end(server));
   }
 }
+
+TEST_CASE("Bye completes every declared sample, so nothing received is left uncounted", "[serve]") {
+  const test::TempDir dir("eligo_serve");
+  const fs::path config = dir.write("stream.yaml", test::stream_config_text());
+  test::TestServer server(config, {});
+  test::RawClient c(server.port());
+  c.send(test::hello_frame());
+  REQUIRE(c.next()->has_welcome());
+  c.send(events_frame({10, 10, 10}));  // at 10, 20 and 30 µs
+  stream::ClientFrame label;
+  label.mutable_label()->set_label(1);
+  label.mutable_label()->set_begin_us(0);
+  label.mutable_label()->set_end_us(25);  // the third event lies after it
+  c.send(label);
+  stream::ClientFrame bye;
+  bye.mutable_bye();
+  c.send(bye);  // no Advance at all
+  std::optional<stream::ServerFrame> f;
+  std::uint64_t answered = 0;
+  while ((f = c.next()) && !f->has_closed()) answered += f->has_outputs() ? f->outputs().samples_size() : 0;
+  REQUIRE(f);
+  CHECK(f->closed().samples() == 1);
+  CHECK(answered == 1);
+  CHECK(server.value("eligo_stream_events_in_total") == 3);
+  CHECK(server.value("eligo_stream_events_processed_total") == 3);
+  CHECK(server.value("eligo_stream_events_outside_samples_total") == 1);
+}
