@@ -64,7 +64,10 @@ class TrainingSession {
   TrainingOutcome run(TrainingObserver& observer);
 
  private:
+  // Recurrent neurons below which another shard only adds messages (in-process runs).
+  static constexpr std::uint32_t kMinNeuronsPerShard = 250;
   void resume_from(const std::filesystem::path& resume);
+  void fit_shards_to_network();
   void on_iteration(const actors::IterationReport& it, double elapsed, TrainingObserver& observer);
   void on_checkpoint(const actors::CheckpointParts& parts, TrainingObserver& observer);
   void write_checkpoint_after(std::int64_t iteration, const actors::CheckpointParts& parts,

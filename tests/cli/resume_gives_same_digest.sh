@@ -40,3 +40,9 @@ sed -e 's/^  iterations: .*/  iterations: 3\n  checkpoint_every: 1\n  evaluate_e
 check_resume "$work/evidence.yaml" 1
 cmp <(cut -d, -f1-2 "$work/evidence-whole/evaluations.jsonl") <(cut -d, -f1-2 "$work/evidence-resumed/evaluations.jsonl")
 echo "resume: identical"
+
+# The standard network at N = 1,000, which keeps its 3 recurrent shards (small networks get fewer:
+# at least 250 neurons per shard), resumed on 1 thread with the checkpoint's 3 shards.
+data=$(cd "$(dirname "$0")/../data/cluster" && pwd)
+sed -e "s/^  iterations: .*/  iterations: 2/" -e "s/^  checkpoint_every: .*/  checkpoint_every: 1/" "$data/plastic_1000.yaml" > "$work/plastic.yaml"
+check_resume "$work/plastic.yaml" 1
