@@ -78,27 +78,6 @@ class ServerThread {
   std::thread thread_;
 };
 
-// A task sample as the client streams it: spike (step r, input i) is a channel event at r steps of
-// time, the sample lasts its sequence, and it carries its label or (regression) its targets.
-stream::ClientSample client_sample(const Sample& s, Step sequence, double resolution_ms) {
-  std::vector<InputSpike> spikes = s.spikes;
-  std::sort(spikes.begin(), spikes.end());
-  const double us_per_step = 1000.0 * resolution_ms;
-  stream::ClientSample c;
-  c.channels = true;
-  c.events.reserve(spikes.size());
-  for (const InputSpike& p : spikes)
-    c.events.push_back({static_cast<std::uint64_t>(static_cast<double>(p.step) * us_per_step), p.input, 0, false});
-  c.duration_us = static_cast<std::uint64_t>(static_cast<double>(sequence) * us_per_step);
-  if (s.targets) {
-    for (const std::vector<double>& readout : *s.targets)
-      c.targets.insert(c.targets.end(), readout.begin(), readout.end());
-  } else {
-    c.label = s.label;
-  }
-  return c;
-}
-
 int run_bench_stream(const BenchStreamArgs& a) {
   // (b) the server's config, as `eligo serve` loads it; its task kind decides how (a) is loaded.
   ConfigOverrides streamed;
@@ -122,7 +101,7 @@ int run_bench_stream(const BenchStreamArgs& a) {
     for (std::int64_t k = 0; k < a.samples; ++k) {
       std::optional<Sample> s = source->next(SampleParts::all);
       if (!s) throw std::runtime_error(a.config + ": the task has only " + std::to_string(k) + " samples");
-      samples.push_back(client_sample(*s, sequence, setup.network.resolution_ms));
+      samples.push_back(stream::client_sample_of(*s, sequence, setup.network.resolution_ms));
     }
   }
 

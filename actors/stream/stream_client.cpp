@@ -375,6 +375,25 @@ StreamSummary stream_samples(const ClientOptions& o, const SampleSource& next, c
   return run_session(link, o, next);
 }
 
+ClientSample client_sample_of(const Sample& s, Step sequence, double resolution_ms) {
+  std::vector<InputSpike> spikes = s.spikes;
+  std::sort(spikes.begin(), spikes.end());
+  const double us_per_step = 1000.0 * resolution_ms;
+  ClientSample c;
+  c.channels = true;
+  c.events.reserve(spikes.size());
+  for (const InputSpike& p : spikes)
+    c.events.push_back({static_cast<std::uint64_t>(static_cast<double>(p.step) * us_per_step), p.input, 0, false});
+  c.duration_us = static_cast<std::uint64_t>(static_cast<double>(sequence) * us_per_step);
+  if (s.targets) {
+    for (const std::vector<double>& readout : *s.targets)
+      c.targets.insert(c.targets.end(), readout.begin(), readout.end());
+  } else {
+    c.label = s.label;
+  }
+  return c;
+}
+
 StreamSummary stream_events(const ClientOptions& o, const SampleCallback& on_sample) {
   std::vector<Recording> recordings;
   std::size_t next = 0;

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/data/sources/data_source.hpp"
+
 namespace eligo::stream {
 
 struct ClientOptions {
@@ -68,6 +70,11 @@ class StreamClientError : public std::runtime_error {
 };
 
 using SampleCallback = std::function<void(const StreamedSample&)>;
+
+// A task's own sample as a client streams it: spike (step r, input i) is a channel event at r steps of
+// time, the sample lasts its sequence, and it carries its label or (regression) its targets. The
+// server then rebuilds exactly that sample (runtime/stream/sample_assembler.hpp).
+ClientSample client_sample_of(const Sample& s, Step sequence, double resolution_ms);
 
 // Connects, streams, and reports every sample's answer as it arrives. Throws StreamClientError with
 // the server's Error text, or naming the file or connection problem.

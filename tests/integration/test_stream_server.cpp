@@ -377,3 +377,30 @@ TEST_CASE("Bye completes every declared sample, so nothing received is left unco
   CHECK(server.value("eligo_stream_events_processed_total") == 3);
   CHECK(server.value("eligo_stream_events_outside_samples_total") == 1);
 }
+
+TEST_CASE("a regression task streamed as channel events and Targets gives the offline digest", "[serve]") {
+  const fs::path config =
+      fs::path(ELIGO_TEST_DATA_DIR).parent_path().parent_path() / "examples" / "sine_wave_small.yaml";
+  ConfigOverrides three;
+  three.iterations = 3;
+  const TrainingSetup setup = load_training_config(config, three);
+  const actors::RunResult offline =
+      actors::run_network(setup.network, setup.n_steps, actors::make_iteration_plan(setup), actors::RunOptions{});
+  REQUIRE(offline.rec_spikes > 0);
+
+  test::TestServer server(config, {});
+  std::unique_ptr<DataSource> source = setup.network.sample_stream->source();
+  const Step sequence = setup.network.sample_stream->layout.sequence;
+  int given = 0;
+  Answers answers;
+  const stream::StreamSummary s = stream::stream_samples(
+      client_of(server.port(), {}),
+      [&](const stream::Welcome& w) -> std::optional<stream::ClientSample> {
+        CHECK(w.task() == "sine_wave");
+        if (given++ == 3) return std::nullopt;
+        return stream::client_sample_of(*source->next(SampleParts::all), sequence, setup.network.resolution_ms);
+      },
+      [&](auto& a) { answers.add(a); });
+  CHECK(answers.samples.size() == 3);
+  CHECK(s.weights_digest == offline.weights_digest);
+}
