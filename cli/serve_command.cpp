@@ -14,6 +14,7 @@
 #include "actors/stream/metrics_endpoint.hpp"
 #include "actors/stream/stream_server.hpp"
 #include "cli/guarded_run.hpp"
+#include "cli/token_file.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
 #include "runtime/config/run_digest.hpp"
 
@@ -37,16 +38,6 @@ struct ServeArgs {
   std::uint64_t session_memory_mb = 1024;
   double stall_seconds = 30.0, idle_seconds = 300.0;
 };
-
-std::string read_token(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("--token-file " + file.string() + ": cannot read it");
-  std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.size() < 16)
-    throw std::runtime_error("--token-file " + file.string() + ": a token of at least 16 characters");
-  return token;
-}
 
 void write_port(const std::string& file, std::uint16_t port) {
   const fs::path tmp = file + ".tmp";
@@ -85,7 +76,7 @@ int run_serve_command(const ServeArgs& a) {
     o.security.cert_file = files.cert_file;
     o.security.key_file = files.key_file;
   }
-  if (!a.token_file.empty()) o.token = read_token(a.token_file);
+  if (!a.token_file.empty()) o.token = read_token_file(a.token_file, 16);
   o.max_sessions = a.max_sessions;
   o.session_memory_bytes = a.session_memory_mb << 20;
   o.stall_seconds = a.stall_seconds;

@@ -13,6 +13,7 @@
 #include "actors/cluster/cluster_file.hpp"
 #include "actors/stream/stream_client.hpp"
 #include "cli/guarded_run.hpp"
+#include "cli/token_file.hpp"
 
 namespace eligo::cli {
 namespace {
@@ -32,14 +33,6 @@ struct StreamArgs {
   bool insecure = false;
 };
 
-std::string read_token(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("--token-file " + file + ": cannot read it");
-  std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  return token;
-}
-
 int run_stream_command(const StreamArgs& a) {
   stream::ClientOptions o;
   const cluster::NodeAddress at = cluster::parse_endpoint(a.connect);
@@ -58,7 +51,7 @@ int run_stream_command(const StreamArgs& a) {
                                ") or a token (--token-file), or --insecure on loopback");
     }
   }
-  if (!a.token_file.empty()) o.token = read_token(a.token_file);
+  if (!a.token_file.empty()) o.token = read_token_file(a.token_file);
   o.events = a.events;
   o.label = a.label;
   o.learn = a.learn == "on";
