@@ -37,6 +37,9 @@ mkdir -p "$out/corpus_stream"
 protoc -I proto/eligo --cpp_out="$gen" proto/eligo/stream.proto
 clang++ "${flags[@]}" tests/fuzz/fuzz_stream_frames.cpp runtime/stream/stream_frames.cpp "$gen/stream.pb.cc" \
   -lprotobuf -o "$out/fuzz_stream_frames"
+# The same frames applied to a session's sample assembler (runtime/stream/sample_assembler.*).
+clang++ "${flags[@]}" tests/fuzz/fuzz_stream_samples.cpp runtime/stream/{stream_frames,sample_assembler}.cpp \
+  runtime/data/sources/{event_encoding,sensor_mapping}.cpp "$gen/stream.pb.cc" -lprotobuf -o "$out/fuzz_stream_samples"
 printf '\0\0\0\x07\x0a\x05\x08\x01\x32\x01\x63\0\0\0\x0a\x12\x08\x0a\x02\x01\x02\x12\x02\x00\x01\0\0\0\x04\x2a\x02\x08\x05' \
   > "$out/corpus_stream/hello_events_advance"
 printf '\0\0\0\x08\x1a\x06\x08\x03\x10\x0a\x18\x14\0\0\0\x0e\x22\x0c\x10\x09\x1a\x08\0\0\0\0\0\0\xf0\x3f\0\0\0\x05\x32\x03\x0a\x01\x61\0\0\0\x0e\x12\x0c\x0a\x01\x01\x1a\x01\x02\x22\x01\x03\x2a\x01\x01\0\0\0\x02\x3a\x00' \
@@ -69,3 +72,4 @@ gzip -kf "$out/corpus_idx/labels.idx" "$out/corpus_idx/image.idx"
 "$out/fuzz_aedat4" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_aedat4"
 "$out/fuzz_idx_file" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_idx"
 "$out/fuzz_stream_frames" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_stream"
+"$out/fuzz_stream_samples" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$out/corpus_stream"
