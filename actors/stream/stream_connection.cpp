@@ -273,15 +273,7 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
     send(f);
   }
 
-  // The network's synapses and the neurons' history, as the built shards count them, and the most
-  // the session will buffer of samples.
-  std::uint64_t session_bytes() const {
-    const NetworkDescription& n = session_->network();
-    const std::uint64_t neurons = n.n_in + n.n_rec + n.n_out;
-    const std::uint64_t synapses = n.in_rec.size() + n.rec_rec.size() + n.rec_out.size();
-    const std::uint64_t per_synapse = 64, per_neuron = 4096;
-    return synapses * per_synapse + neurons * per_neuron;
-  }
+  std::uint64_t session_bytes() const { return session_->network_bytes(); }
 
   void events(const Events& e) {
     const int n = e.dt_us_size();

@@ -63,6 +63,9 @@ StreamSession::StreamSession(const TrainingSetup& setup, SessionOptions options,
   plan_.rec_first_gid = net_.n_in;
   built_ = build_network(net_, PartitionOptions{});  // a network that cannot be built fails before the Welcome
   slice_steps_ = built_->slice_steps;
+  constexpr std::uint64_t kHistoryBytesPerNeuron = 4096;
+  for (const auto& shard : built_->shards) network_bytes_ += shard->counters().synapse_bytes;
+  network_bytes_ += (std::uint64_t{net_.n_in} + net_.n_rec + net_.n_out) * kHistoryBytesPerNeuron;
   thread_ = std::thread([this] { run(); });
 }
 

@@ -65,6 +65,9 @@ class StreamSession {
   const NetworkDescription& network() const { return net_; }
   bool learning() const { return options_.learn; }
   Step slice_steps() const { return slice_steps_; }
+  // What the built network holds: its synapses as the shards count them, and a history allowance per
+  // neuron (the archive is bounded by the cutoff and flush intervals).
+  std::uint64_t network_bytes() const { return network_bytes_; }
 
   // From the connection: complete samples, in order.
   void add(std::vector<CompleteSample> samples);
@@ -101,6 +104,7 @@ class StreamSession {
   StreamEncoding encoding_;
   actors::IterationPlan plan_;
   Step slice_steps_ = 1;
+  std::uint64_t network_bytes_ = 0;
   std::shared_ptr<SampleLog> log_;
   std::optional<BuiltNetwork> built_;  // until the run thread takes it
 
