@@ -5,6 +5,7 @@
 
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 misses it (its awaitable.hpp uses std::exchange)
 // (this comment keeps clang-format from sorting Boost.Asio above it)
+#include <algorithm>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -29,6 +30,8 @@ using boost::system::error_code;
 
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kBytesPerBufferedEvent = 48;  // a deque entry of the assembler
+constexpr std::size_t kBytesPerPendingSample = 64;  // a declared sample, without a Target's values
+constexpr std::uint32_t kMaxOutputsEvery = 1024;    // answers held back for one Outputs frame at most
 constexpr auto kTick = std::chrono::seconds(1);
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kCloseGrace = std::chrono::seconds(2);
@@ -178,12 +181,14 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
         return events(f.events());
       case ClientFrame::kLabel: {
         const Label& l = f.label();
-        return assembler_->add_label(l.has_label() ? std::optional<std::uint32_t>(l.label()) : std::nullopt,
-                                     l.begin_us(), l.end_us());
+        assembler_->add_label(l.has_label() ? std::optional<std::uint32_t>(l.label()) : std::nullopt, l.begin_us(),
+                              l.end_us());
+        return check_budget();
       }
       case ClientFrame::kTarget: {
         const Target& t = f.target();
-        return assembler_->add_target(t.begin_us(), t.end_us(), {t.values().begin(), t.values().end()});
+        assembler_->add_target(t.begin_us(), t.end_us(), {t.values().begin(), t.values().end()});
+        return check_budget();
       }
       case ClientFrame::kAdvance:
         return advance(f.advance().time_us());
@@ -231,7 +236,7 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
         refuse(Error::BAD_REQUEST, "start_from " + h.start_from() + ": " + e.what());
       }
     }
-    outputs_every_ = std::max<std::uint32_t>(1, h.outputs_every());
+    outputs_every_ = std::clamp<std::uint32_t>(h.outputs_every(), 1, kMaxOutputsEvery);
     try {
       session_ = std::make_unique<StreamSession>(context_.setup, so, context_.actors, *this);
     } catch (const std::exception& e) {
@@ -287,13 +292,24 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
     }
     events_in_ += static_cast<std::uint64_t>(n);
     session_metrics_->add_events_in(static_cast<std::uint64_t>(n));
-    const std::uint64_t buffered = assembler_->buffered_events() * kBytesPerBufferedEvent;
-    if (buffered + session_bytes() > context_.options.session_memory_bytes)
+    check_budget();
+  }
+
+  // What waits for an Advance (events, and the samples declared for them; a Target's values count
+  // with its sample) must fit beside the network in the session's budget.
+  void check_budget() const {
+    const StreamEncoding& e = session_->encoding();
+    const std::uint64_t per_sample =
+        kBytesPerPendingSample + (e.classification ? 0 : std::uint64_t{e.n_out} * e.sequence * sizeof(double));
+    const std::uint64_t waiting =
+        assembler_->buffered_events() * kBytesPerBufferedEvent + assembler_->pending_samples() * per_sample;
+    if (waiting + session_bytes() > context_.options.session_memory_bytes)
       throw StreamFrameError(Error::REFUSED,
-                             std::to_string(assembler_->buffered_events()) +
-                                 " events wait for their samples to complete, beyond the session's memory budget of " +
+                             std::to_string(assembler_->buffered_events()) + " events and " +
+                                 std::to_string(assembler_->pending_samples()) +
+                                 " samples wait for an Advance, beyond the session's memory budget of " +
                                  std::to_string(context_.options.session_memory_bytes >> 20) +
-                                 " MiB: send Label and Advance more often");
+                                 " MiB: send Advance more often");
   }
 
   void advance(std::uint64_t t) { take_samples(assembler_->advance(t)); }

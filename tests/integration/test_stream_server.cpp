@@ -346,7 +346,7 @@ TEST_CASE("a full server and a session over its memory budget are refused with a
     const std::optional<stream::Error> e = c.error();
     REQUIRE(e);
     CHECK(e->code() == stream::Error::REFUSED);
-    CHECK_THAT(e->text(), Catch::Contains("events wait for their samples"));
+    CHECK_THAT(e->text(), Catch::Contains("events and 0 samples wait for an Advance"));
     CHECK(sessions_end(server));
   }
 }
