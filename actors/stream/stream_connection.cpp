@@ -35,6 +35,7 @@ constexpr std::uint32_t kMaxOutputsEvery = 1024;    // answers held back for one
 constexpr auto kTick = std::chrono::seconds(1);
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kCloseGrace = std::chrono::seconds(2);
+constexpr auto kProgressInterval = std::chrono::seconds(10);
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -459,8 +460,22 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
     timer_.async_wait([self](error_code ec) {
       if (ec || self->closed_) return;
       self->check_timeouts();
+      self->report_progress();
       self->tick();
     });
+  }
+
+  // Every 10 s while samples come: how far the session is, for whoever watches the log.
+  void report_progress() {
+    if (!session_ || closing_ || samples_done_ == reported_samples_ || Clock::now() - last_report_ < kProgressInterval)
+      return;
+    const double seconds = seconds_since(last_report_);
+    spdlog::info("session {}: {} samples ({:.1f}/s), {} events, accuracy {}", id_, samples_done_,
+                 static_cast<double>(samples_done_ - reported_samples_) / seconds, events_in_,
+                 labelled_ > 0 ? fmt::format("{:.3f}", static_cast<double>(correct_) / static_cast<double>(labelled_))
+                               : std::string("-"));
+    reported_samples_ = samples_done_;
+    last_report_ = Clock::now();
   }
 
   void check_timeouts() {
@@ -498,7 +513,8 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
   std::deque<std::uint64_t> pending_events_;  // per sample given to the session, not yet reported
   std::uint64_t t_ = 0;                       // the last event's time
   std::uint64_t events_in_ = 0, outside_reported_ = 0, samples_done_ = 0, labelled_ = 0, correct_ = 0;
-  Clock::time_point last_input_ = Clock::now(), last_output_ = Clock::now();
+  Clock::time_point last_input_ = Clock::now(), last_output_ = Clock::now(), last_report_ = Clock::now();
+  std::uint64_t reported_samples_ = 0;
   std::optional<Clock::time_point> paused_since_, close_deadline_;
   bool handshaken_ = false, reading_ = false, writing_ = false, bye_ = false, closing_ = false, closed_ = false;
   bool counted_ = false, refused_ = false, saves_pending_ = false;
