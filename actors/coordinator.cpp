@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "actors/parallel_jobs.hpp"
 #include "actors/run_ledger.hpp"
 #include "actors/shard_wiring.hpp"
 #include "runtime/checkpoint/shard_checkpoint.hpp"
@@ -113,6 +114,8 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
   partition.input_shards = options.input_shards;
   partition.recurrent_shards = options.shards;
   partition.history = options.history;
+  // Each shard is built from the description alone, so the shards build at once, one per thread.
+  partition.run_jobs = [&](std::vector<std::function<void()>>& jobs) { run_on_threads(jobs, options.threads); };
   BuiltNetwork built = build_network(network, partition);
   const double build_seconds = seconds_since(build_start);
   RunResult result = run_shards(std::move(built), n_steps, plan, options, callbacks);

@@ -145,17 +145,29 @@ BuiltNetwork build_network(const NetworkDescription& net, const PartitionOptions
   auto wanted = [&](const ShardPlacement& p) {
     return options.build_only.empty() || (p.shard_id < options.build_only.size() && options.build_only[p.shard_id]);
   };
+  std::vector<std::function<void()>> jobs;
+  auto build = [&](const ShardPlacement& p, auto make) {
+    built.shards.emplace_back();
+    if (!wanted(p)) return;
+    const std::size_t slot = built.shards.size() - 1;
+    jobs.emplace_back([&built, slot, make] { built.shards[slot] = make(); });
+  };
   for (auto [first, size] : split_range(net.n_in, options.input_shards)) {
     const ShardPlacement p = place(ShardRole::input, first, size, built.ids.input(first));
-    built.shards.push_back(wanted(p) ? build_input_shard(net, p) : nullptr);
+    build(p, [&net, p] { return build_input_shard(net, p); });
   }
   for (auto [first, size] : split_range(net.n_rec, options.recurrent_shards)) {
     const ShardPlacement p = place(ShardRole::recurrent, first, size, built.ids.rec(first));
-    built.shards.push_back(wanted(p) ? build_recurrent_shard(net, built.ids, p, options.history) : nullptr);
+    build(p, [&net, &built, p, &options] { return build_recurrent_shard(net, built.ids, p, options.history); });
   }
   built.readout_shard = built.shards.size();
   const ShardPlacement p = place(ShardRole::readout, 0, net.n_out, built.ids.out(0));
-  built.shards.push_back(wanted(p) ? build_readout_shard(net, built.ids, p, options.history) : nullptr);
+  build(p, [&net, &built, p, &options] { return build_readout_shard(net, built.ids, p, options.history); });
+  if (options.run_jobs) {
+    options.run_jobs(jobs);
+  } else {
+    for (auto& job : jobs) job();
+  }
   return built;
 }
 

@@ -3,6 +3,7 @@
 // synapses that end on its own neurons (docs/architecture.md §3: a synapse lives with its target), so
 // shards can be built independently and in any number.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -20,6 +21,10 @@ struct PartitionOptions {
   // By shard id: which shards to build (empty: all). A cluster node builds only its own; the others
   // stay null in BuiltNetwork::shards, with their placements as usual.
   std::vector<bool> build_only;
+  // Runs the jobs that build one shard each (independent of one another, each writing only its own
+  // shard). Empty: one after another. The actors layer passes one that runs them on its threads
+  // (runtime/ itself starts none); the shards are the same either way.
+  std::function<void(std::vector<std::function<void()>>& jobs)> run_jobs;
 };
 
 // Global ids: inputs, then recurrent neurons, then readouts (NEST's node order, docs/numerics.md §14.9).
