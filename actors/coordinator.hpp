@@ -56,6 +56,7 @@ struct RunResult {
   std::uint64_t synaptic_events = 0;
   std::size_t history_entries_max = 0;  // sum over shards of each shard's largest archive
   std::size_t synapse_bytes = 0;
+  std::size_t history_bytes_max = 0;  // sum over shards of each shard's largest history buffer
   double build_seconds = 0.0;
   double simulate_seconds = 0.0;
   std::uint64_t data_bytes_sent = 0;    // cluster runs: bytes of data-plane frames sent between nodes

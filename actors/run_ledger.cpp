@@ -54,6 +54,7 @@ void RunLedger::add_counters(ShardRole role, const ShardCounters& k) {
   result_.synaptic_events += k.synaptic_events;
   result_.history_entries_max += k.history_entries_max;
   result_.synapse_bytes += k.synapse_bytes;
+  result_.history_bytes_max += k.history_bytes_max;
   if (role == ShardRole::input) result_.input_spikes += k.spikes_emitted;
   if (role == ShardRole::recurrent) result_.rec_spikes += k.spikes_emitted;
 }

@@ -75,6 +75,8 @@ int run_bench(BenchOptions o) {
   j["bytes_per_synapse"] =
       n_synapses > 0 ? static_cast<double>(r.synapse_bytes) / static_cast<double>(n_synapses) : 0.0;
   j["history_entries_max"] = r.history_entries_max;
+  j["history_bytes_per_neuron"] =  // recurrent neurons and readouts, at each archive's largest
+      static_cast<double>(r.history_bytes_max) / static_cast<double>(n_rec + n_out);
   j["maxrss_MiB"] = max_rss_mib();
   j["weights_digest"] = r.weights_digest;
   std::printf("%s\n", j.dump().c_str());

@@ -298,6 +298,7 @@ class ClusterRunner {
       k.synaptic_events = t.synaptic_events();
       k.history_entries_max = t.history_entries_max();
       k.synapse_bytes = t.synapse_bytes();
+      k.history_bytes_max = t.history_bytes_max();
       k.spikes_emitted = t.spikes_emitted();
       ledger_.add_counters(static_cast<ShardRole>(t.role()), k);
     }

@@ -244,6 +244,7 @@ std::string NodeSession::results() {
               t->set_synaptic_events(k.synaptic_events);
               t->set_history_entries_max(k.history_entries_max);
               t->set_synapse_bytes(k.synapse_bytes);
+              t->set_history_bytes_max(k.history_bytes_max);
             },
             [&](caf::error& e) { failure = sys_.render(e); });
   }

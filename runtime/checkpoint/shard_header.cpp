@@ -82,6 +82,7 @@ ShardCounters load_counters(StateReader& r, const ShardCounters& current) {
   c.history_entries = r.u64("history_entries");
   c.history_entries_max = r.u64("history_entries_max");
   c.synapse_bytes = current.synapse_bytes;
+  c.history_bytes_max = current.history_bytes_max;
   return c;
 }
 

@@ -91,6 +91,7 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
   }
   counters_.history_entries = history_.entries();
   counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);
+  counters_.history_bytes_max = std::max(counters_.history_bytes_max, history_.bytes());
 }
 
 ShardCounters ReadoutShard::counters() const { return counters_; }

@@ -166,6 +166,7 @@ void RecurrentShard::erase_history(Step t) {
   }
   counters_.history_entries = history_.entries();
   counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);
+  counters_.history_bytes_max = std::max(counters_.history_bytes_max, history_.bytes());
 }
 
 ShardCounters RecurrentShard::counters() const { return counters_; }

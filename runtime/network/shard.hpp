@@ -49,6 +49,7 @@ struct ShardCounters {
   std::size_t history_entries = 0;      // now
   std::size_t history_entries_max = 0;  // over the run
   std::size_t synapse_bytes = 0;
+  std::size_t history_bytes_max = 0;  // the archive's largest buffer over the run (layout: not checkpointed)
 };
 
 class Shard {
