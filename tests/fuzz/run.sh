@@ -25,12 +25,12 @@ clang++ "${flags[@]}" tests/fuzz/fuzz_cluster_file.cpp actors/cluster/cluster_fi
   -o "$out/fuzz_cluster_file"
 # The Prophesee RAW (EVT 2.0/3.0) and DAT readers, with seeds written here byte by byte.
 mkdir -p "$out/corpus_raw" "$out/corpus_dat"
-clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_raw.cpp \
-  runtime/data/formats/{prophesee_raw_file,evt2_decoder,evt3_decoder}.cpp -o "$out/fuzz_prophesee_raw"
-clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_dat.cpp runtime/data/formats/prophesee_dat_file.cpp \
-  -o "$out/fuzz_prophesee_dat"
-clang++ "${flags[@]}" tests/fuzz/fuzz_aedat4.cpp runtime/data/formats/aedat4_{file,decompress,info_node}.cpp \
-  -lflatbuffers -llz4 -lzstd -o "$out/fuzz_aedat4"
+# (the readers share camera_events.cpp, which dispatches to every format, so they link them all)
+formats=(runtime/data/formats/*.cpp runtime/core/*.cpp)
+format_libs=(-larchive -lflatbuffers -llz4 -lzstd -lz -lcrypto)
+clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_raw.cpp "${formats[@]}" "${format_libs[@]}" -o "$out/fuzz_prophesee_raw"
+clang++ "${flags[@]}" tests/fuzz/fuzz_prophesee_dat.cpp "${formats[@]}" "${format_libs[@]}" -o "$out/fuzz_prophesee_dat"
+clang++ "${flags[@]}" tests/fuzz/fuzz_aedat4.cpp "${formats[@]}" "${format_libs[@]}" -o "$out/fuzz_aedat4"
 clang++ "${flags[@]}" tests/fuzz/fuzz_idx_file.cpp runtime/data/formats/idx_file.cpp -lz -o "$out/fuzz_idx_file"
 # The streaming protocol's frames (runtime/stream/stream_frames.*), seeded with one frame of each client message.
 mkdir -p "$out/corpus_stream"
