@@ -7,6 +7,17 @@
 
 namespace eligo::actors {
 
+CheckpointContents checkpoint_contents(const CheckpointParts& parts) {
+  CheckpointContents c;
+  for (const auto& p : parts.shards) {
+    c.blobs.push_back(p->blob);
+    c.actor_states.push_back(p->actor_state);
+    c.weights.insert(c.weights.end(), p->weights.begin(), p->weights.end());
+  }
+  sort_canonically(c.weights);
+  return c;
+}
+
 RunLedger::RunLedger(std::size_t n_shards, const Callbacks& callbacks) : n_shards_(n_shards), callbacks_(callbacks) {}
 
 void RunLedger::start() { start_ = Clock::now(); }

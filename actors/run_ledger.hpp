@@ -14,9 +14,14 @@
 
 #include "actors/coordinator.hpp"
 #include "actors/messages.hpp"
+#include "runtime/checkpoint/checkpoint_directory.hpp"
 #include "runtime/network/shard.hpp"
 
 namespace eligo::actors {
+
+// A complete checkpoint's files as checkpoint_directory.hpp writes them: every shard's blob and actor
+// state, and the weights in canonical order (the manifest is the caller's).
+CheckpointContents checkpoint_contents(const CheckpointParts& parts);
 
 class RunLedger {
  public:

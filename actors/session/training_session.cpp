@@ -9,6 +9,7 @@
 
 #include "actors/cluster/cluster_file.hpp"
 #include "actors/held_out_evaluation.hpp"
+#include "actors/run_ledger.hpp"
 #include "actors/training_plan.hpp"
 #include "runtime/config/run_digest.hpp"
 #include "runtime/network/weights_digest.hpp"
@@ -145,10 +146,6 @@ void TrainingSession::write_checkpoint_after(std::int64_t iteration, const actor
   m.input_shards = run_.input_shards;
   m.recurrent_shards = run_.shards;
   m.weights_digest = weights_digest(c.weights);
-  for (const auto& p : parts.shards) {
-    c.blobs.push_back(p->blob);
-    c.actor_states.push_back(p->actor_state);
-  }
   const fs::path dir = write_checkpoint(out_, c);
   last_checkpoint_ = dir.string();
   observer.checkpoint_written({iteration, dir});
@@ -158,9 +155,7 @@ void TrainingSession::write_checkpoint_after(std::int64_t iteration, const actor
 // both, put in canonical order once.
 void TrainingSession::on_checkpoint(const actors::CheckpointParts& parts, TrainingObserver& observer) {
   const std::int64_t iteration = schedule_.iteration_of_slice.at(parts.slice);
-  CheckpointContents c;
-  for (const auto& p : parts.shards) c.weights.insert(c.weights.end(), p->weights.begin(), p->weights.end());
-  sort_canonically(c.weights);
+  CheckpointContents c = actors::checkpoint_contents(parts);
   if (schedule_.checkpoints.contains(iteration)) write_checkpoint_after(iteration, parts, c, observer);
   if (schedule_.evaluations.contains(iteration)) {
     const actors::EvaluationResult e =

@@ -51,11 +51,6 @@ void SampleLog::close() {
   arrived_.notify_all();
 }
 
-std::int64_t SampleLog::appended() const {
-  std::lock_guard lock(mutex_);
-  return first_ + static_cast<std::int64_t>(samples_.size());
-}
-
 std::unique_ptr<DataSource> SampleLog::open() {
   std::lock_guard lock(mutex_);
   const std::int64_t id = next_reader_++;

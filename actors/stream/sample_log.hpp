@@ -21,7 +21,6 @@ class SampleLog : public std::enable_shared_from_this<SampleLog> {
   void append(Sample s);
   // No more samples: consumers see the end after the last one.
   void close();
-  std::int64_t appended() const;
   // A source for one consumer, from the first sample still held.
   std::unique_ptr<DataSource> open();
   DataSourceFactory factory() {

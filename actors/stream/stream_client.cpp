@@ -72,7 +72,6 @@ class Link {
       std::lock_guard lock(mutex_);
       r_.ended = true;
     }
-    error_code ec;
     asio::post(io_, [this] {
       error_code e;
       lowest(socket_).close(e);

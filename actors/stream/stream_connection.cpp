@@ -126,11 +126,7 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
 
   void read_more() {
     if (closing_ || reading_ || bye_) return;
-    if (paused()) {
-      if (!paused_since_) paused_since_ = Clock::now();
-      return;
-    }
-    paused_since_.reset();
+    if (paused()) return;  // reading resumes when the session takes samples or the client outputs
     if (decoder_.wanted() == 0 && decoder_.buffered() > 0) return take_frames();
     const std::size_t want = std::min<std::size_t>(std::max<std::uint32_t>(decoder_.wanted(), 4), kReadChunk);
     buffer_.resize(want);
@@ -194,7 +190,6 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
       case ClientFrame::kAdvance:
         return advance(f.advance().time_us());
       case ClientFrame::kSave:
-        saves_pending_ = true;
         return session_->save(f.save().name());
       case ClientFrame::kBye:  // nothing more will come: every declared sample is complete
         take_samples(assembler_->close());
@@ -515,9 +510,9 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
   std::uint64_t events_in_ = 0, outside_reported_ = 0, samples_done_ = 0, labelled_ = 0, correct_ = 0;
   Clock::time_point last_input_ = Clock::now(), last_output_ = Clock::now(), last_report_ = Clock::now();
   std::uint64_t reported_samples_ = 0;
-  std::optional<Clock::time_point> paused_since_, close_deadline_;
+  std::optional<Clock::time_point> close_deadline_;
   bool handshaken_ = false, reading_ = false, writing_ = false, bye_ = false, closing_ = false, closed_ = false;
-  bool counted_ = false, refused_ = false, saves_pending_ = false;
+  bool counted_ = false, refused_ = false;
 };
 
 }  // namespace

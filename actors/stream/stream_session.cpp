@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "actors/messages.hpp"
+#include "actors/run_ledger.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
 #include "runtime/network/frozen_network.hpp"
 #include "runtime/network/network_builder.hpp"
@@ -118,14 +119,12 @@ void StreamSession::finish() {
   if (finishing_ || aborted_) return;
   finishing_ = true;
   log_->close();
-  if (!running_) return;
-  const std::int64_t k = added_.load();
-  actors::RunEnd end;
-  end.n_steps = kTaskTotalOffset + k * layout_.sequence + kTaskExtensionSteps;
-  if (k > 0 && layout_.final_update_spike) {
-    end.final_update_step = k * layout_.sequence + 1;  // as lay_out_samples puts it
-    end.final_update_weight = kFinalUpdateWeight;
-  }
+  if (running_) send_end();  // else started() sends it
+}
+
+void StreamSession::send_end() {
+  const TaskEnd task = task_end(layout_, added_.load());  // as an offline run of these samples lays it out
+  actors::RunEnd end{task.n_steps, task.final_update_step, kFinalUpdateWeight};
   for (const caf::actor& a : running_->actors) caf::anon_send(a, actors::finish_atom::value, end);
 }
 
@@ -139,21 +138,16 @@ void StreamSession::abort() {
 }
 
 void StreamSession::started(const actors::RunningNetwork& running) {
-  bool finishing = false;
-  {
-    std::lock_guard lock(mutex_);
-    running_ = running;
-    if (aborted_) {
-      for (const caf::actor& a : running_->actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-      return;
-    }
-    send_limits();
-    for (const PendingSave& s : saves_)
-      for (const caf::actor& a : running_->actors) caf::anon_send(a, actors::cut_atom::value, s.slice);
-    finishing = finishing_;
-    finishing_ = false;  // finish() sends the end now that the actors exist
+  std::lock_guard lock(mutex_);
+  running_ = running;
+  if (aborted_) {
+    for (const caf::actor& a : running_->actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    return;
   }
-  if (finishing) finish();
+  send_limits();
+  for (const PendingSave& s : saves_)
+    for (const caf::actor& a : running_->actors) caf::anon_send(a, actors::cut_atom::value, s.slice);
+  if (finishing_) send_end();
 }
 
 void StreamSession::on_iteration(const actors::IterationReport& report) {
@@ -190,13 +184,7 @@ void StreamSession::on_checkpoint(const actors::CheckpointParts& parts) {
       return true;
     });
   }
-  CheckpointContents c;
-  for (const auto& p : parts.shards) {
-    c.weights.insert(c.weights.end(), p->weights.begin(), p->weights.end());
-    c.blobs.push_back(p->blob);
-    c.actor_states.push_back(p->actor_state);
-  }
-  sort_canonically(c.weights);
+  CheckpointContents c = actors::checkpoint_contents(parts);
   CheckpointManifest& m = c.manifest;
   m.name = setup_.name;
   m.config_path = options_.config_path;

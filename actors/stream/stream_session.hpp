@@ -62,8 +62,6 @@ class StreamSession {
 
   // How the client's stream maps to samples (for the assembler and the Welcome).
   const StreamEncoding& encoding() const { return encoding_; }
-  const NetworkDescription& network() const { return net_; }
-  bool learning() const { return options_.learn; }
   Step slice_steps() const { return slice_steps_; }
   // What the built network holds: its synapses as the shards count them, and a history allowance per
   // neuron (the archive is bounded by the cutoff and flush intervals).
@@ -90,6 +88,7 @@ class StreamSession {
   void run();
   void started(const actors::RunningNetwork& running);
   void send_limits();  // with mutex_ held
+  void send_end();     // with mutex_ held
   void on_iteration(const actors::IterationReport& report);
   void on_checkpoint(const actors::CheckpointParts& parts);
   Step input_limit(std::int64_t samples) const;

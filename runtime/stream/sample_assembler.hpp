@@ -59,7 +59,6 @@ class SampleAssembler {
   // belong to none.
   std::vector<CompleteSample> close();
 
-  std::uint64_t last_event_us() const { return last_event_; }
   std::size_t buffered_events() const { return events_.size(); }
   std::size_t pending_samples() const { return declared_.size(); }
   std::uint64_t events_outside_samples() const { return outside_; }

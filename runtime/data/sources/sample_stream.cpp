@@ -74,9 +74,10 @@ const Sample& SampleStream::sample(std::int64_t index) {
 }
 
 // An open-ended run asks for steps of a sample only once the sample exists or the source has closed
-// (actors/stream/), so by then the source knows whether the task still goes on.
-void SampleStream::learn_end() {
-  if (!plan_.open_ended) return;
+// (actors/stream/), so by then the source knows whether the task still goes on. Only a sample not
+// pulled yet can lie past the end: asking the source once per sample keeps it out of the step loop.
+void SampleStream::learn_end(std::int64_t wanted) {
+  if (!plan_.open_ended || wanted < next_index_) return;
   if (const std::optional<std::int64_t> n = source_->total()) {
     plan_.samples = *n;
     plan_.open_ended = false;
@@ -85,11 +86,11 @@ void SampleStream::learn_end() {
 
 void SampleStream::input_arrivals(Step first, Step steps, std::uint32_t first_input, std::uint32_t n,
                                   std::vector<StepArrival>& out) {
-  learn_end();
   const Step S = plan_.layout.sequence;
   const Step begin = std::max<Step>(first, kTaskOffsetGen), end = first + steps;
   if (end <= begin) return;
   const std::int64_t s_first = (begin - kTaskOffsetGen) / S;
+  learn_end((end - 1 - kTaskOffsetGen) / S);
   const std::int64_t s_last = std::min<std::int64_t>((end - 1 - kTaskOffsetGen) / S, plan_.samples - 1);
   for (std::int64_t s = s_first; s <= s_last; ++s) {
     const Step start = kTaskOffsetGen + s * S;
@@ -104,11 +105,12 @@ void SampleStream::input_arrivals(Step first, Step steps, std::uint32_t first_in
 }
 
 void SampleStream::supervision(Step t, std::vector<double>& targets, double& window) {
-  learn_end();
   targets.assign(plan_.n_out, 0.0);
   window = 0.0;
-  if (t < kTaskTotalOffset || plan_.samples == 0) return;  // no value has been sent yet
+  if (t < kTaskTotalOffset) return;  // no value has been sent yet
   const Step S = plan_.layout.sequence;
+  learn_end((t - kTaskTotalOffset) / S);
+  if (plan_.samples == 0) return;
   std::int64_t s = (t - kTaskTotalOffset) / S;
   Step r = (t - kTaskTotalOffset) % S;
   if (s >= plan_.samples) {  // after the task: the last values hold

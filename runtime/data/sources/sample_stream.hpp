@@ -70,7 +70,7 @@ class SampleStream {
  private:
   void reopen();
   void pull();
-  void learn_end();
+  void learn_end(std::int64_t wanted);
   SampleStreamPlan plan_;
   SampleParts parts_;
   std::unique_ptr<DataSource> source_;

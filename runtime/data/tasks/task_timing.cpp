@@ -16,6 +16,11 @@ ForcedSpikeGenerator final_update_spike(const NetworkDescription& net, Step task
   return g;
 }
 
+TaskEnd task_end(const SampleLayout& layout, std::int64_t samples) {
+  const Step task = samples * layout.sequence;
+  return {kTaskTotalOffset + task + kTaskExtensionSteps, layout.final_update_spike && samples > 0 ? task + 1 : -1};
+}
+
 TaskTiming lay_out_samples(NetworkDescription& net, const SampleLayout& layout, std::int64_t samples,
                            DataSourceFactory source) {
   if (layout.sequence < 1) throw std::invalid_argument("task: sequence must be >= 1 step");
@@ -37,9 +42,10 @@ TaskTiming lay_out_samples(NetworkDescription& net, const SampleLayout& layout, 
   net.learning_window = StepSignal{};
   net.forced_spikes.clear();
   const Step task = samples * layout.sequence;
-  if (layout.final_update_spike) net.forced_spikes.push_back(final_update_spike(net, task));
+  const TaskEnd end = task_end(layout, samples);
+  if (end.final_update_step >= 0) net.forced_spikes.push_back(final_update_spike(net, task));
   TaskTiming timing;
-  timing.n_steps = kTaskTotalOffset + task + kTaskExtensionSteps;
+  timing.n_steps = end.n_steps;
   timing.loss = LossWindow{kTaskTotalOffset, kTaskTotalOffset + task - 1, samples / layout.group_size,
                            layout.group_size, layout.sequence};
   timing.accuracy_window = layout.learning_window;

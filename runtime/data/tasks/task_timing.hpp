@@ -21,6 +21,15 @@ struct TaskTiming {
   Step accuracy_window = 0;
 };
 
+// Where a run of `samples` samples ends: steps 0 … n_steps − 1 are simulated, and the final-update
+// spike (when the layout asks for it) comes at final_update_step, else −1. lay_out_samples builds this
+// in; a stream's open-ended run (actors/stream/) learns it when the stream closes.
+struct TaskEnd {
+  Step n_steps = 0;
+  Step final_update_step = -1;
+};
+TaskEnd task_end(const SampleLayout& layout, std::int64_t samples);
+
 // NEST's examples send one strong spike to every parrot and recurrent neuron at step task + 1, so that
 // every e-prop synapse runs its pending update before the weights are read.
 ForcedSpikeGenerator final_update_spike(const NetworkDescription& net, Step task);
