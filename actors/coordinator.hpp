@@ -57,6 +57,9 @@ struct RunResult {
   std::size_t history_entries_max = 0;  // sum over shards of each shard's largest archive
   std::size_t synapse_bytes = 0;
   std::size_t history_bytes_max = 0;  // sum over shards of each shard's largest history buffer
+  // Windows integrated from summaries, by the loop, and by the loop after a failed no-clamp test
+  // (docs/numerics.md §19), summed over the plastic shards.
+  std::uint64_t closed_windows = 0, loop_windows = 0, clamp_fallbacks = 0;
   double build_seconds = 0.0;
   double simulate_seconds = 0.0;
   std::uint64_t data_bytes_sent = 0;    // cluster runs: bytes of data-plane frames sent between nodes

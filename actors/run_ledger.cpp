@@ -66,6 +66,9 @@ void RunLedger::add_counters(ShardRole role, const ShardCounters& k) {
   result_.history_entries_max += k.history_entries_max;
   result_.synapse_bytes += k.synapse_bytes;
   result_.history_bytes_max += k.history_bytes_max;
+  result_.closed_windows += k.closed_windows;
+  result_.loop_windows += k.loop_windows;
+  result_.clamp_fallbacks += k.clamp_fallbacks;
   if (role == ShardRole::input) result_.input_spikes += k.spikes_emitted;
   if (role == ShardRole::recurrent) result_.rec_spikes += k.spikes_emitted;
 }

@@ -10,6 +10,7 @@
 
 #include "actors/coordinator.hpp"
 #include "cli/bench_stream_command.hpp"
+#include "cli/eprop_mode_option.hpp"
 #include "runtime/network/benchmark_network.hpp"
 
 namespace eligo::cli {
@@ -20,6 +21,7 @@ struct BenchOptions {
   double seconds = 0.0;  // alternative to --iterations: simulated seconds of task
   actors::RunOptions run;
   std::string plasticity = "on";
+  EpropMode mode = EpropMode::exact;
 };
 
 double max_rss_mib() {
@@ -33,11 +35,12 @@ int run_bench(BenchOptions o) {
   if (o.seconds > 0) {
     o.params.iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(o.seconds * 1000.0 / o.params.sequence));
   }
-  const BenchmarkNetwork b = make_benchmark_network(o.params);
+  BenchmarkNetwork b = make_benchmark_network(o.params);
+  b.network.eprop_mode = o.mode;
   const actors::IterationPlan plan{b.timing.loss.first_step, b.timing.loss.sequence, b.timing.loss.group_size,
                                    b.timing.loss.n_iter};
-  spdlog::info("bench: N = {}, K = {}, {} iteration(s) of {} steps, {} thread(s), {} shard(s)", o.params.n_rec,
-               b.indegree, o.params.iterations, o.params.sequence, o.run.threads, o.run.shards);
+  spdlog::info("bench: N = {}, K = {}, {} iteration(s) of {} steps, {} thread(s), {} shard(s), {} mode", o.params.n_rec,
+               b.indegree, o.params.iterations, o.params.sequence, o.run.threads, o.run.shards, to_string(o.mode));
   actors::Callbacks callbacks;
   callbacks.on_iteration = [](const actors::IterationReport& it, double elapsed) {
     spdlog::info("bench: iteration {} loss {:.6g} ({:.1f} s)", it.iteration + 1, it.loss, elapsed);
@@ -59,6 +62,7 @@ int run_bench(BenchOptions o) {
   j["shards"] = o.run.shards;
   j["plasticity"] = o.plasticity;
   j["optimizer"] = to_string(o.params.optimizer);
+  j["mode"] = to_string(o.mode);
   j["iters"] = o.params.iterations;
   j["steps_per_iter"] = o.params.sequence;
   j["seed"] = o.params.seed;
@@ -77,6 +81,8 @@ int run_bench(BenchOptions o) {
   j["history_entries_max"] = r.history_entries_max;
   j["history_bytes_per_neuron"] =  // recurrent neurons and readouts, at each archive's largest
       static_cast<double>(r.history_bytes_max) / static_cast<double>(n_rec + n_out);
+  j["closed_windows"] = r.closed_windows;  // windows of ≥ 2 steps integrated from summaries
+  j["loop_windows"] = r.loop_windows;      // and by the loop
   j["maxrss_MiB"] = max_rss_mib();
   j["weights_digest"] = r.weights_digest;
   std::printf("%s\n", j.dump().c_str());
@@ -112,6 +118,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                                                         {"adam", OptimizerType::adam}};
   cmd->add_option("--optimizer", o->params.optimizer, "gd or adam")
       ->transform(CLI::CheckedTransformer(optimizers, CLI::ignore_case));
+  add_eprop_mode_option(*cmd, o->mode, "How synapses integrate an interval: exact, closed_form or auto")
+      ->capture_default_str();
   CLI::App* stream = add_bench_stream_command(*cmd, exit_code);
   cmd->callback([o, cmd, stream, &exit_code] {
     if (stream->parsed()) return;  // `eligo bench stream` ran instead

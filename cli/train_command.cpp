@@ -87,6 +87,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--order", r.overrides.order, "Order of the training samples (replaces data.order)")
       ->check(CLI::IsMember({"shuffled", "sorted"}));
+  cmd->add_option("--mode", r.overrides.eprop_mode, "How synapses integrate an interval (replaces eprop_mode)")
+      ->check(CLI::IsMember({"exact", "closed_form", "auto"}));
   cmd->add_option("--epochs", r.overrides.epochs, "Passes over the training split, instead of iterations")
       ->check(CLI::PositiveNumber)
       ->excludes("--iterations");

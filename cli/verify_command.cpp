@@ -12,6 +12,8 @@
 
 #include "actors/coordinator.hpp"
 #include "cli/bundled_cases.hpp"
+#include "cli/eprop_mode_option.hpp"
+#include "runtime/network/eprop_mode.hpp"
 #include "runtime/verification/loss_comparison.hpp"
 #include "runtime/verification/reference_case.hpp"
 
@@ -22,6 +24,7 @@ struct VerifyOptions {
   std::vector<std::string> cases;
   double tolerance = 1e-8;
   actors::RunOptions run;
+  EpropMode mode = EpropMode::exact;
 };
 
 struct CaseOutcome {
@@ -58,6 +61,17 @@ void print_result(const ReferenceCase& c, const CaseOutcome& o, double tolerance
       o.comparison.max_relative_deviation, o.comparison.within(tolerance) ? "PASS" : "FAIL",
       static_cast<unsigned long long>(r.rec_spikes), static_cast<unsigned long long>(r.synaptic_events),
       r.history_entries_max, r.build_seconds + r.simulate_seconds, r.weights_digest.c_str());
+  if (c.network.eprop_mode != EpropMode::exact) {
+    const ClosedFormChoice choice = choose_closed_form(c.network);
+    auto where = [](bool closed, const std::string& why) {
+      return closed ? std::string("closed form") : "loop (" + why + ")";
+    };
+    std::printf(
+        "  %s mode: recurrent targets %s, readouts %s; windows: %llu closed form, %llu loop, %llu clamp fallbacks\n",
+        to_string(c.network.eprop_mode), where(choice.recurrent, choice.recurrent_reason).c_str(),
+        where(choice.readout, choice.readout_reason).c_str(), static_cast<unsigned long long>(r.closed_windows),
+        static_cast<unsigned long long>(r.loop_windows), static_cast<unsigned long long>(r.clamp_fallbacks));
+  }
   std::fflush(stdout);
 }
 
@@ -78,7 +92,8 @@ int run_verify(const VerifyOptions& options) {
   double worst = 0.0;
   for (const std::string& file : files) {
     try {
-      const ReferenceCase c = load_reference_case(file);
+      ReferenceCase c = load_reference_case(file);
+      c.network.eprop_mode = options.mode;
       spdlog::info("verify: running {} ({} steps, {} rec, {} readouts)", c.name, c.n_steps, c.network.n_rec,
                    c.network.n_out);
       const CaseOutcome o = run_case(c, options.run);
@@ -116,6 +131,10 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", options->run.threads, "Worker threads of the actor scheduler")
       ->capture_default_str()
       ->check(CLI::Range(1u, 1024u));
+  add_eprop_mode_option(
+      *cmd, options->mode,
+      "exact (NEST's loop, the default) or closed_form / auto (window summaries where exact up to rounding)")
+      ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = run_verify(*options); });
 }
 

@@ -160,6 +160,7 @@ class ClusterRunner {
     if (run_.overrides.iterations) setup.set_iterations(*run_.overrides.iterations);
     if (run_.overrides.data_dir) setup.set_data_dir(run_.overrides.data_dir->string());
     if (run_.overrides.order) setup.set_data_order(*run_.overrides.order);
+    if (run_.overrides.eprop_mode) setup.set_eprop_mode(*run_.overrides.eprop_mode);
     if (run_.overrides.epochs) setup.set_epochs(*run_.overrides.epochs);
     setup.set_input_shards(options_.input_shards);
     setup.set_recurrent_shards(options_.shards);
@@ -299,6 +300,9 @@ class ClusterRunner {
       k.history_entries_max = t.history_entries_max();
       k.synapse_bytes = t.synapse_bytes();
       k.history_bytes_max = t.history_bytes_max();
+      k.closed_windows = t.closed_windows();
+      k.loop_windows = t.loop_windows();
+      k.clamp_fallbacks = t.clamp_fallbacks();
       k.spikes_emitted = t.spikes_emitted();
       ledger_.add_counters(static_cast<ShardRole>(t.role()), k);
     }

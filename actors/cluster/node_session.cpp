@@ -97,6 +97,7 @@ void NodeSession::build(const wire::SessionSetup& s) {
   if (s.has_iterations()) overrides.iterations = s.iterations();
   if (s.has_data_dir()) overrides.data_dir = s.data_dir();
   if (s.has_data_order()) overrides.order = s.data_order();
+  if (s.has_eprop_mode()) overrides.eprop_mode = s.eprop_mode();
   if (s.has_epochs()) overrides.epochs = s.epochs();
   const TrainingSetup setup = load_training_config_text(s.config_text(), s.config_path(), overrides);
   if (run_digest_of_text(s.config_text(), setup) != s.config_digest())
@@ -245,6 +246,9 @@ std::string NodeSession::results() {
               t->set_history_entries_max(k.history_entries_max);
               t->set_synapse_bytes(k.synapse_bytes);
               t->set_history_bytes_max(k.history_bytes_max);
+              t->set_closed_windows(k.closed_windows);
+              t->set_loop_windows(k.loop_windows);
+              t->set_clamp_fallbacks(k.clamp_fallbacks);
             },
             [&](caf::error& e) { failure = sys_.render(e); });
   }

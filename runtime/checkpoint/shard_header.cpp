@@ -83,6 +83,9 @@ ShardCounters load_counters(StateReader& r, const ShardCounters& current) {
   c.history_entries_max = r.u64("history_entries_max");
   c.synapse_bytes = current.synapse_bytes;
   c.history_bytes_max = current.history_bytes_max;
+  c.closed_windows = current.closed_windows;
+  c.loop_windows = current.loop_windows;
+  c.clamp_fallbacks = current.clamp_fallbacks;
   return c;
 }
 

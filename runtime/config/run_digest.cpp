@@ -18,6 +18,7 @@ std::string run_digest_of_text(const std::string& config_text, const TrainingSet
   // Overrides that change the stimulus (epochs change the iterations, counted above).
   if (setup.data_dir_override) run += "\ndata_dir=" + setup.data_dir_override->string();
   if (setup.order_override) run += "\norder=" + *setup.order_override;
+  if (setup.eprop_mode_override) run += "\neprop_mode=" + *setup.eprop_mode_override;
   return sha256_hex(run);
 }
 

@@ -46,6 +46,12 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
   net.resolution_ms = read_resolution(r, c);
   const std::vector<PopulationRef> pops = read_populations(r, c, net.resolution_ms, net);
   net.optimizer = read_optimizer(r, c);
+  if (overrides.eprop_mode) {
+    net.eprop_mode = config_loading::choose(r, "eprop_mode (overridden)", *overrides.eprop_mode, kEpropModeNames);
+    s.eprop_mode_override = overrides.eprop_mode;
+  } else if (!c.eprop_mode().empty()) {
+    net.eprop_mode = config_loading::choose(r, "eprop_mode", c.eprop_mode(), kEpropModeNames);
+  }
   read_connections(r, c, pops, net.resolution_ms, net);
   const std::int64_t iterations = read_iterations(r, c, overrides);
   s.network_without_task = net;

@@ -29,6 +29,7 @@ struct TrainingSetup {
   // The overrides that change the stimulus, as given (they enter the run digest).
   std::optional<std::filesystem::path> data_dir_override;
   std::optional<std::string> order_override;
+  std::optional<std::string> eprop_mode_override;
 };
 
 struct ConfigOverrides {
@@ -36,6 +37,7 @@ struct ConfigOverrides {
   std::optional<std::int64_t> iterations;
   std::optional<std::filesystem::path> data_dir;  // replaces task.data_dir (relative: to the working folder)
   std::optional<std::string> order;               // replaces data.order: shuffled | sorted
+  std::optional<std::string> eprop_mode;          // replaces eprop_mode: exact | closed_form | auto
   // Passes over the training split instead of training.iterations: iterations = ⌈epochs · split / group⌉.
   std::optional<std::int64_t> epochs;
   // The samples will come from a client's stream (`eligo serve`): a labelled folder's task does not

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/network/eprop_mode.hpp"
 #include "runtime/network/input_shard.hpp"
 #include "runtime/network/readout_shard.hpp"
 
@@ -59,6 +60,7 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   config.plastic = net.plastic;
   config.inputs_plastic = net.in_rec_plastic;
   config.recs_plastic = net.rec_rec_plastic;
+  config.closed_form = choose_closed_form(net).recurrent;
   auto shard = std::make_unique<RecurrentShard>(config);
   RecurrentShard& s = *shard;
   for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
@@ -97,6 +99,7 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   config.stream = net.sample_stream;
   config.delay_from_rec = net.rec_out_delay;
   config.plastic = net.plastic && net.rec_out_plastic;
+  config.closed_form = choose_closed_form(net).readout;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));
   ReadoutShard& s = *shard;
   for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,

@@ -20,6 +20,10 @@ namespace eligo {
 
 enum class OptimizerType { gradient_descent, adam };
 
+// How the e-prop synapses integrate an interval: stepping through it (exact) or from window summaries
+// where that is exact up to rounding (runtime/network/eprop_mode.hpp, docs/numerics.md §19).
+enum class EpropMode { exact, closed_form, automatic };
+
 // The `optimizer` dict of eprop_synapse (docs/numerics.md §10).
 struct OptimizerParams {
   OptimizerType type = OptimizerType::gradient_descent;
@@ -63,6 +67,7 @@ struct NetworkDescription {
   ReadoutParams out;
   InputParams input;
   OptimizerParams optimizer;
+  EpropMode eprop_mode = EpropMode::exact;
   // Each block is either an explicit list (NEST cases) or, when its rule is set, generated per target
   // from (seed, rule.stream, target) by the shard that owns the target.
   ConnectionList in_rec, rec_rec, rec_out;
@@ -96,7 +101,14 @@ inline constexpr NamedValue<OptimizerType> kOptimizerTypeNames[] = {
     {"adam", OptimizerType::adam},
 };
 
+inline constexpr NamedValue<EpropMode> kEpropModeNames[] = {
+    {"exact", EpropMode::exact},
+    {"closed_form", EpropMode::closed_form},
+    {"auto", EpropMode::automatic},
+};
+
 const char* to_string(OptimizerType t);
+const char* to_string(EpropMode m);
 
 // The spikes the inputs' generators deliver in steps [begin, end) (explicit lists and the sample
 // stream; not the forced spikes), as (step, input) sorted: what a recording shows of the inputs.

@@ -26,6 +26,11 @@ ReadoutShard::ReadoutShard(ReadoutShardConfig config)
   for (const StepSignal& s : config_.targets) target_cursors_.push_back({&s});
   window_cursor_.signal = &config_.learning_window;
   if (config_.stream) stream_.emplace(*config_.stream, SampleParts::supervision);
+  if (config_.closed_form && config_.plastic) {
+    algebra_.emplace(history_, config_.constants.P_v, WindowSummaryTable::kLongestPiece,
+                     config_.optimizer.optimize_each_step);
+    summaries_.emplace(config_.placement.size, algebra_->components(), config_.constants.cutoff);
+  }
 }
 
 void ReadoutShard::add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight) {
@@ -70,7 +75,9 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
     }
     for (std::size_t k = 0; k < n; ++k) state_.learning_window[k] = lw;
   }
-  const ReadoutTarget target{history_, config_.constants};
+  if (summaries_) summaries_->fill_until(t, history_.first_step(), history_.end_step(), *algebra_);  // ε is final
+  const ReadoutTarget target{history_, config_.constants, summaries_ ? &*summaries_ : nullptr,
+                             algebra_ ? &*algebra_ : nullptr};
   counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B
   if (config_.history == HistoryPolicy::bounded) {
     // ε is final once written; only spikes still in flight could cut a window short (see RecurrentShard).
@@ -91,7 +98,9 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
   }
   counters_.history_entries = history_.entries();
   counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);
-  counters_.history_bytes_max = std::max(counters_.history_bytes_max, history_.bytes());
+  counters_.history_bytes_max =
+      std::max(counters_.history_bytes_max, history_.bytes() + (summaries_ ? summaries_->bytes() : 0));
+  record_closed_form_stats(synapses_.closed_form_stats(), counters_);
 }
 
 ShardCounters ReadoutShard::counters() const { return counters_; }
@@ -150,6 +159,7 @@ void ReadoutShard::load_state(StateReader& r) {
   const SignalCursor window = load_cursor(window_cursor_, "learning window");
   state_.load_state(r);
   history_.load_state(r);
+  if (summaries_) summaries_->reset();  // refilled from the restored history (window_summaries.hpp)
   synapses_.load_state(r);
   inbound_.load_state(r);
   const ShardCounters counters = load_counters(r, counters_);

@@ -14,6 +14,8 @@
 #include "runtime/network/shard.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 #include "runtime/synapses/inbound_spikes.hpp"
+#include "runtime/synapses/summary_algebra.hpp"
+#include "runtime/synapses/window_summaries.hpp"
 
 namespace eligo {
 
@@ -29,6 +31,7 @@ struct ReadoutShardConfig {
   HistoryPolicy history = HistoryPolicy::bounded;
   Step delay_from_rec = 1;  // steps
   bool plastic = true;
+  bool closed_form = false;  // window summaries for the closed-form interval (docs/numerics.md §19)
 };
 
 class ReadoutShard final : public Shard {
@@ -64,6 +67,8 @@ class ReadoutShard final : public Shard {
   ReadoutShardConfig config_;
   ReadoutState state_;
   HistoryArchive history_;
+  std::optional<ReadoutSummaryAlgebra> algebra_;  // the closed form (docs/numerics.md §19)
+  std::optional<WindowSummaryTable> summaries_;
   EpropSynapses synapses_;
   std::vector<SignalCursor> target_cursors_;
   SignalCursor window_cursor_;

@@ -71,7 +71,14 @@ RecurrentShard::RecurrentShard(const RecurrentShardConfig& config)
       synapses_(config.optimizer, /*traces=*/true, config.constants.adaptive(), config.n_global_ids, config.plastic),
       input_(config.placement.size, 0.0),
       update_neurons_(config.plastic ? pick_model<true>(config.constants.model)
-                                     : pick_model<false>(config.constants.model)) {}
+                                     : pick_model<false>(config.constants.model)) {
+  if (config.closed_form && config.plastic && !config.constants.adaptive()) {
+    const RecurrentConstants& c = config.constants;
+    algebra_.emplace(history_, c.P_v, c.kappa, c.kappa_reg, WindowSummaryTable::kLongestPiece,
+                     config.optimizer.optimize_each_step);
+    summaries_.emplace(config.placement.size, algebra_->components(), c.cutoff);
+  }
+}
 
 void RecurrentShard::add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight) {
   synapses_.add(source_gid, local_target, weight);
@@ -142,7 +149,12 @@ void RecurrentShard::advance_step(Step t, std::uint32_t step_offset, SpikeBatch&
   for (; !errors_.empty() && errors_.front().arrival <= t; errors_.pop_front()) {  // phase A
     write_learning_signals(errors_.front());
   }
-  const RecurrentTarget target{history_, config_.constants};
+  if (summaries_) {
+    // Learning signals of steps before t − feedback delay are all in (phase A above), ψ and fr long before.
+    summaries_->fill_until(t - config_.feedback_delay, history_.first_step(), history_.end_step(), *algebra_);
+  }
+  const RecurrentTarget target{history_, config_.constants, summaries_ ? &*summaries_ : nullptr,
+                               algebra_ ? &*algebra_ : nullptr};
   counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B
   if (config_.plastic && config_.history == HistoryPolicy::bounded) {
     // Windows whose learning signals have all arrived and that no spike still in flight can cut short
@@ -166,7 +178,9 @@ void RecurrentShard::erase_history(Step t) {
   }
   counters_.history_entries = history_.entries();
   counters_.history_entries_max = std::max(counters_.history_entries_max, counters_.history_entries);
-  counters_.history_bytes_max = std::max(counters_.history_bytes_max, history_.bytes());
+  counters_.history_bytes_max =
+      std::max(counters_.history_bytes_max, history_.bytes() + (summaries_ ? summaries_->bytes() : 0));
+  record_closed_form_stats(synapses_.closed_form_stats(), counters_);
 }
 
 ShardCounters RecurrentShard::counters() const { return counters_; }
@@ -214,6 +228,7 @@ void RecurrentShard::load_state(StateReader& r) {
   }
   state_.load_state(r);
   history_.load_state(r);
+  if (summaries_) summaries_->reset();  // refilled from the restored history (window_summaries.hpp)
   synapses_.load_state(r);
   inbound_.load_state(r);
 

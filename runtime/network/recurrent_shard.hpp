@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "runtime/archive/history_archive.hpp"
@@ -12,6 +13,8 @@
 #include "runtime/network/shard.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 #include "runtime/synapses/inbound_spikes.hpp"
+#include "runtime/synapses/summary_algebra.hpp"
+#include "runtime/synapses/window_summaries.hpp"
 
 namespace eligo {
 
@@ -33,7 +36,15 @@ struct RecurrentShardConfig {
   bool plastic = true;         // false: static synapses and no history
   bool inputs_plastic = true;  // synapses from the inputs (in_rec block)
   bool recs_plastic = true;    // synapses from recurrent neurons (rec_rec block)
+  bool closed_form = false;    // window summaries for the closed-form interval (docs/numerics.md §19)
 };
+
+// Copies the synapses' counts of closed-form and loop windows into a shard's counters.
+inline void record_closed_form_stats(const ClosedFormStats& s, ShardCounters& c) {
+  c.closed_windows = s.closed_windows;
+  c.loop_windows = s.loop_windows;
+  c.clamp_fallbacks = s.clamp_fallbacks;
+}
 
 class RecurrentShard final : public Shard {
  public:
@@ -92,6 +103,9 @@ class RecurrentShard final : public Shard {
   RecurrentShardConfig config_;
   RecurrentState state_;
   HistoryArchive history_;
+  // The closed form (docs/numerics.md §19): summaries of the history's windows, filled as steps become final.
+  std::optional<RecurrentSummaryAlgebra> algebra_;
+  std::optional<WindowSummaryTable> summaries_;
   EpropSynapses synapses_;
   std::vector<Feedback> feedback_;   // sorted by readout, connection order within a readout (docs/numerics.md §7)
   std::vector<ForcedInput> forced_;  // sorted by step, call order within a step

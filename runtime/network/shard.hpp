@@ -50,6 +50,8 @@ struct ShardCounters {
   std::size_t history_entries_max = 0;  // over the run
   std::size_t synapse_bytes = 0;
   std::size_t history_bytes_max = 0;  // the archive's largest buffer over the run (layout: not checkpointed)
+  // How intervals were integrated (docs/numerics.md §19; counts since the shard was built, not checkpointed).
+  std::uint64_t closed_windows = 0, loop_windows = 0, clamp_fallbacks = 0;
 };
 
 class Shard {

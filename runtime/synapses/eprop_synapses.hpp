@@ -20,11 +20,19 @@
 #include "runtime/core/time.hpp"
 #include "runtime/core/weight_record.hpp"
 #include "runtime/optimizers/weight_optimizer.hpp"
+#include "runtime/synapses/closed_form_window.hpp"
 
 namespace eligo {
 
 class StateReader;
 class StateWriter;
+
+// How the intervals of a run were integrated (docs/numerics.md §19): windows of at least two steps by
+// summaries or by the loop, and per-step windows a synapse ran by the loop because a clamp might trigger.
+// Counts of the run so far, not state: not checkpointed.
+struct ClosedFormStats {
+  std::uint64_t closed_windows = 0, loop_windows = 0, clamp_fallbacks = 0;
+};
 
 struct SourceBookkeeping {
   Step t_prev = 0;  // stamp of the previous event; 0 = none yet
@@ -99,6 +107,7 @@ class EpropSynapses {
   Step oldest_step_needed(Step cutoff, Step none) const;
 
   std::size_t bytes() const;
+  const ClosedFormStats& closed_form_stats() const { return stats_; }
   // Appends every weight as NEST would show it now, each source's synapses in connection order; targets
   // are local indices offset by first_target_gid.
   void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
@@ -116,6 +125,9 @@ class EpropSynapses {
  private:
   template <class Target>
   void compute_gradient(std::size_t r, Step s, bool is_flush, const Target& target);
+  template <class Target, class RunSteps>
+  void closed_window(const Target& target, typename Target::Trace& trace, double& g, double& w, double& c,
+                     std::size_t& next_trigger, RunSteps& run_steps, Step n_steps);
 
   WeightOptimizer optimizer_;
   bool traces_;
@@ -138,6 +150,8 @@ class EpropSynapses {
   // Per-call scratch, reused to keep the event loop free of allocations.
   std::vector<double> z_bar_steps_;
   OptimizerSchedule schedule_;
+  ClosedWindowPlan plan_;
+  ClosedFormStats stats_;
   // Sources with a pending cutoff window, by the step at which it has ended (min-heap).
   struct Due {
     Step at;
@@ -220,6 +234,12 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   const bool apply_decay = !is_flush && b.decay > 0;
   const bool per_spike_step = !is_flush && !each_step && optimizer_.plan(s - 1, n_steps, b.clock, schedule_);
 
+  // docs/numerics.md §19: after the peel step, the rest of the interval from window summaries where the
+  // target keeps them and the result is the loop's up to rounding.
+  const bool closed = target.table != nullptr && n_steps > WindowSummaryTable::kShortestWindow &&
+                      (!each_step || optimizer_.params().type == OptimizerType::gradient_descent) &&
+                      plan_closed_window(target, t_begin, n_steps, z_bar_steps_.data(), schedule_, each_step, plan_);
+  (closed ? stats_.closed_windows : stats_.loop_windows) += n_steps > 1 ? 1 : 0;
   const std::size_t first_slot = n_steps > 0 ? target.history.slot(t_begin) : 0;
   for (std::size_t i = 0; i < syn.n; ++i) {
     auto trace = target.load(syn, i);
@@ -227,19 +247,28 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
     double w = syn.w[i];
     double c = cum[i];
     std::size_t next_trigger = 0;
-    for (Step k = 0; k < n_steps; ++k) {
-      const double dg = target.step(trace, (first_slot + static_cast<std::size_t>(k)) & target.history.mask(),
-                                    z_bar_steps_[static_cast<std::size_t>(k)]);
-      if (each_step) {
-        g = dg;
-        c += g;  // OPT(idx = t + 1, g, w)
-        if (next_trigger < schedule_.triggers.size() && schedule_.triggers[next_trigger].call == k) {
-          optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr,
-                           v ? v + i : nullptr);
+    // The loop of docs/numerics.md §9.3 over calls [from, to).
+    auto run_steps = [&](Step from, Step to) {
+      for (Step k = from; k < to; ++k) {
+        const double dg = target.step(trace, (first_slot + static_cast<std::size_t>(k)) & target.history.mask(),
+                                      z_bar_steps_[static_cast<std::size_t>(k)]);
+        if (each_step) {
+          g = dg;
+          c += g;  // OPT(idx = t + 1, g, w)
+          if (next_trigger < schedule_.triggers.size() && schedule_.triggers[next_trigger].call == k) {
+            optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr,
+                             v ? v + i : nullptr);
+          }
+        } else {
+          g += dg;
         }
-      } else {
-        g += dg;
       }
+    };
+    if (!closed) {
+      run_steps(0, n_steps);
+    } else {
+      run_steps(0, 1);  // the peel step, literally
+      closed_window(target, trace, g, w, c, next_trigger, run_steps, n_steps);
     }
     if (!is_flush && !each_step) {
       c += g;  // OPT(idx = s − 1, g, w), after the decay below (which does not touch g)
@@ -257,6 +286,43 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
     target.decay(b.decay, syn);
     b.decay = 0;
   }
+}
+
+// Calls 1 … n − 1 of one synapse from the plan (docs/numerics.md §19.8), after its peel step. Per spike the
+// window's gradient joins g. Per step (gradient descent) the steps up to the last optimizer step move w
+// at once by their sum, which is the per-step result when no clamp can trigger in between; a synapse
+// whose bound does not rule that out runs the loop instead (docs/numerics.md §19.6).
+template <class Target, class RunSteps>
+void EpropSynapses::closed_window(const Target& target, typename Target::Trace& trace, double& g, double& w, double& c,
+                                  std::size_t& next_trigger, RunSteps& run_steps, Step n_steps) {
+  const PlannedPiece* first = plan_.pieces.data();
+  const PlannedPiece* second = first + plan_.split;
+  const PlannedPiece* last = first + plan_.pieces.size();
+  const bool each_step = optimizer_.params().optimize_each_step;
+  if (!each_step) {
+    g += target.apply_pieces(trace, first, second);
+    return;
+  }
+  if (plan_.fire == nullptr) {
+    c += target.apply_pieces(trace, first, second);
+    return;
+  }
+  const OptimizerParams& p = optimizer_.params();
+  const auto entering = trace;
+  const double reach = plan_.fire->eta / static_cast<double>(p.batch_size) *
+                       (std::abs(c) + target.window_bound(trace, first, second, plan_.amplitude));
+  const double margin = reach * (1.0 + 1e-6) + 1e-12 * (1.0 + std::abs(w));
+  if (!(w - margin > p.Wmin && w + margin < p.Wmax)) {
+    ++stats_.clamp_fallbacks;
+    trace = entering;
+    run_steps(1, n_steps);
+    return;
+  }
+  double total = c + target.apply_pieces(trace, first, second);
+  optimizer_.apply(*plan_.fire, schedule_, w, total, nullptr, nullptr);
+  c = target.apply_pieces(trace, second, last);
+  next_trigger = schedule_.triggers.size();  // every step of the window is done
+  if (plan_.tail_by_loop) run_steps(plan_.last_closed + 1, n_steps);
 }
 
 }  // namespace eligo

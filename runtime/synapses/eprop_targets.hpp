@@ -5,19 +5,21 @@
 #include <cmath>
 
 #include "runtime/archive/history_archive.hpp"
+#include "runtime/archive/recurrent_history_fields.hpp"
 #include "runtime/models/readout_constants.hpp"
 #include "runtime/models/recurrent_constants.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
+#include "runtime/synapses/summary_algebra.hpp"
 
 namespace eligo {
-
-// History fields of a recurrent neuron.
-enum RecurrentHistoryField : std::size_t { kPsi = 0, kLearningSignal = 1, kFiringRateReg = 2, kRecurrentFields = 3 };
 
 // Recurrent targets (eprop_iaf family).
 struct RecurrentTarget {
   const HistoryArchive& history;
   const RecurrentConstants& c;
+  // The closed form (docs/numerics.md §19): the shard's window summaries, or null for the exact loop.
+  const WindowSummaryTable* table = nullptr;
+  const RecurrentSummaryAlgebra* algebra = nullptr;
 
   double P_v() const { return c.P_v; }
   Step cutoff() const { return c.cutoff; }
@@ -25,10 +27,12 @@ struct RecurrentTarget {
   struct Trace {
     const double* history;  // the target neuron's ring: ψ, L, fr_reg of each step side by side
     double e_bar, e_bar_reg, eps_a;
+    std::uint32_t neuron;
   };
 
   Trace load(const SynapseRun& syn, std::size_t i) const {
-    return {history.neuron(syn.target[i]), syn.e_bar[i], syn.e_bar_reg[i], syn.eps_a ? syn.eps_a[i] : 0.0};
+    return {history.neuron(syn.target[i]), syn.e_bar[i], syn.e_bar_reg[i], syn.eps_a ? syn.eps_a[i] : 0.0,
+            syn.target[i]};
   }
   void store(const Trace& t, const SynapseRun& syn, std::size_t i) const {
     syn.e_bar[i] = t.e_bar;
@@ -51,6 +55,26 @@ struct RecurrentTarget {
     return h[kLearningSignal] * t.e_bar + h[kFiringRateReg] * t.e_bar_reg;
   }
 
+  // Closed form: the shared factors of a piece of `steps` steps, the gradient of pieces [first, last)
+  // (moving the traces), and a bound on its partial sums for traces as they enter and amplitude A.
+  void piece_factors(Step steps, PlannedPiece& p) const {
+    p.kappa_l = algebra->kappa_pow()[steps];
+    p.kappa_reg_l = algebra->kappa_reg_pow()[steps];
+  }
+  double apply_pieces(Trace& t, const PlannedPiece* first, const PlannedPiece* last) const {
+    double g = 0.0;
+    for (const PlannedPiece* p = first; p != last; ++p) {
+      g += algebra->apply(table->entry(p->piece, t.neuron), p->kappa_l, p->kappa_reg_l, p->amplitude, t.e_bar,
+                          t.e_bar_reg);
+    }
+    return g;
+  }
+  double window_bound(const Trace& t, const PlannedPiece* first, const PlannedPiece* last, double A) const {
+    double acc[3] = {0.0, 0.0, 0.0};
+    for (const PlannedPiece* p = first; p != last; ++p) algebra->add_bounds(table->entry(p->piece, t.neuron), acc);
+    return algebra->bound(acc, A, t.e_bar, t.e_bar_reg);
+  }
+
   void decay(Step steps, const SynapseRun& syn) const {
     const double d = static_cast<double>(steps);
     const double k = std::pow(c.kappa, d), k_reg = std::pow(c.kappa_reg, d);
@@ -69,16 +93,31 @@ struct RecurrentTarget {
 struct ReadoutTarget {
   const HistoryArchive& history;
   const ReadoutConstants& c;
+  const WindowSummaryTable* table = nullptr;  // closed form, or null for the exact loop
+  const ReadoutSummaryAlgebra* algebra = nullptr;
 
   double P_v() const { return c.P_v; }
   Step cutoff() const { return c.cutoff; }
 
   struct Trace {
     const double* eps;
+    std::uint32_t neuron;
   };
-  Trace load(const SynapseRun& syn, std::size_t i) const { return {history.neuron(syn.target[i])}; }
+  Trace load(const SynapseRun& syn, std::size_t i) const { return {history.neuron(syn.target[i]), syn.target[i]}; }
   void store(const Trace&, const SynapseRun&, std::size_t) const {}
   double step(Trace& t, std::size_t q, double z_bar) const { return t.eps[q] * z_bar; }
+  void piece_factors(Step, PlannedPiece&) const {}
+  double apply_pieces(Trace& t, const PlannedPiece* first, const PlannedPiece* last) const {
+    double g = 0.0;
+    for (const PlannedPiece* p = first; p != last; ++p)
+      g += algebra->apply(table->entry(p->piece, t.neuron), p->amplitude);
+    return g;
+  }
+  double window_bound(const Trace& t, const PlannedPiece* first, const PlannedPiece* last, double A) const {
+    double acc[1] = {0.0};
+    for (const PlannedPiece* p = first; p != last; ++p) algebra->add_bounds(table->entry(p->piece, t.neuron), acc);
+    return algebra->bound(acc, A);
+  }
   void decay(Step, const SynapseRun&) const {}
 };
 
