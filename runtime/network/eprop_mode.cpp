@@ -1,13 +1,12 @@
 #include "runtime/network/eprop_mode.hpp"
 
 #include "runtime/models/model_parameters.hpp"
-#include "runtime/synapses/window_summaries.hpp"
 
 namespace eligo {
 namespace {
 
 // auto keeps the loop where no window can be long enough to gain from summaries.
-constexpr double kAutoShortestCutoffSteps = 2.0 * WindowSummaryTable::kShortestWindow;
+constexpr double kAutoShortestCutoffSteps = 8.0;
 
 // Why the optimizer rules the closed form out for every target, or empty.
 std::string optimizer_reason(const OptimizerParams& o) {

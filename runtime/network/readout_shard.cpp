@@ -29,7 +29,7 @@ ReadoutShard::ReadoutShard(ReadoutShardConfig config)
   if (config_.closed_form && config_.plastic) {
     algebra_.emplace(history_, config_.constants.P_v, WindowSummaryTable::kLongestPiece,
                      config_.optimizer.optimize_each_step);
-    summaries_.emplace(config_.placement.size, algebra_->components(), config_.constants.cutoff);
+    summaries_.emplace(config_.placement.size, algebra_->components(), 1);
   }
 }
 
@@ -75,7 +75,7 @@ void ReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceOutput& 
     }
     for (std::size_t k = 0; k < n; ++k) state_.learning_window[k] = lw;
   }
-  if (summaries_) summaries_->fill_until(t, history_.first_step(), history_.end_step(), *algebra_);  // ε is final
+  if (summaries_) summaries_->fill_until(t, history_, *algebra_);  // ε is final once written
   const ReadoutTarget target{history_, config_.constants, summaries_ ? &*summaries_ : nullptr,
                              algebra_ ? &*algebra_ : nullptr};
   counters_.synaptic_events += deliver_spikes(inbound_.arriving(t), synapses_, target, input_.data());  // phase B

@@ -76,7 +76,7 @@ RecurrentShard::RecurrentShard(const RecurrentShardConfig& config)
     const RecurrentConstants& c = config.constants;
     algebra_.emplace(history_, c.P_v, c.kappa, c.kappa_reg, WindowSummaryTable::kLongestPiece,
                      config.optimizer.optimize_each_step);
-    summaries_.emplace(config.placement.size, algebra_->components(), c.cutoff);
+    summaries_.emplace(config.placement.size, algebra_->components(), kRecurrentFields);
   }
 }
 
@@ -151,7 +151,7 @@ void RecurrentShard::advance_step(Step t, std::uint32_t step_offset, SpikeBatch&
   }
   if (summaries_) {
     // Learning signals of steps before t − feedback delay are all in (phase A above), ψ and fr long before.
-    summaries_->fill_until(t - config_.feedback_delay, history_.first_step(), history_.end_step(), *algebra_);
+    summaries_->fill_until(t - config_.feedback_delay, history_, *algebra_);
   }
   const RecurrentTarget target{history_, config_.constants, summaries_ ? &*summaries_ : nullptr,
                                algebra_ ? &*algebra_ : nullptr};

@@ -34,6 +34,9 @@ struct ClosedFormStats {
   std::uint64_t closed_windows = 0, loop_windows = 0, clamp_fallbacks = 0;
 };
 
+// How many synapses ahead compute_gradient prefetches the target neuron's data.
+inline constexpr std::size_t kPrefetchAhead = 8;
+
 struct SourceBookkeeping {
   Step t_prev = 0;  // stamp of the previous event; 0 = none yet
   bool prev_flush = false;
@@ -242,32 +245,43 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   (closed ? stats_.closed_windows : stats_.loop_windows) += n_steps > 1 ? 1 : 0;
   const std::size_t first_slot = n_steps > 0 ? target.history.slot(t_begin) : 0;
   for (std::size_t i = 0; i < syn.n; ++i) {
+    // Each synapse's first read is a random line of its target neuron (a summary row or the history at
+    // t_begin): ask for it a few synapses ahead, so that the misses overlap.
+    if (i + kPrefetchAhead < syn.n) {
+      const std::uint32_t ahead = syn.target[i + kPrefetchAhead];
+      __builtin_prefetch(closed ? target.table->peel_fields(t_begin + 1, ahead)
+                                : target.history.neuron(ahead) + first_slot * target.history.fields());
+    }
     auto trace = target.load(syn, i);
     double g = new_interval ? 0.0 : syn.g[i];
     double w = syn.w[i];
     double c = cum[i];
     std::size_t next_trigger = 0;
-    // The loop of docs/numerics.md §9.3 over calls [from, to).
+    // What call k of the loop of docs/numerics.md §9.3 does with its Δg.
+    auto take = [&](Step k, double dg) {
+      if (each_step) {
+        g = dg;
+        c += g;  // OPT(idx = t + 1, g, w)
+        if (next_trigger < schedule_.triggers.size() && schedule_.triggers[next_trigger].call == k) {
+          optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr,
+                           v ? v + i : nullptr);
+        }
+      } else {
+        g += dg;
+      }
+    };
+    // The loop over calls [from, to).
     auto run_steps = [&](Step from, Step to) {
       for (Step k = from; k < to; ++k) {
-        const double dg = target.step(trace, (first_slot + static_cast<std::size_t>(k)) & target.history.mask(),
-                                      z_bar_steps_[static_cast<std::size_t>(k)]);
-        if (each_step) {
-          g = dg;
-          c += g;  // OPT(idx = t + 1, g, w)
-          if (next_trigger < schedule_.triggers.size() && schedule_.triggers[next_trigger].call == k) {
-            optimizer_.apply(schedule_.triggers[next_trigger++], schedule_, w, c, m ? m + i : nullptr,
-                             v ? v + i : nullptr);
-          }
-        } else {
-          g += dg;
-        }
+        take(k, target.step(trace, (first_slot + static_cast<std::size_t>(k)) & target.history.mask(),
+                            z_bar_steps_[static_cast<std::size_t>(k)]));
       }
     };
     if (!closed) {
       run_steps(0, n_steps);
     } else {
-      run_steps(0, 1);  // the peel step, literally
+      // The peel step, literally, with its history fields from beside the window's first summary.
+      take(0, target.step_at(trace, target.table->peel_fields(t_begin + 1, trace.neuron), z_bar_steps_[0]));
       closed_window(target, trace, g, w, c, next_trigger, run_steps, n_steps);
     }
     if (!is_flush && !each_step) {

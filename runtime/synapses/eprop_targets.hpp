@@ -42,7 +42,10 @@ struct RecurrentTarget {
 
   // One history step (ring slot q) with presynaptic trace z_bar; returns Δg. Operand order is NEST's.
   double step(Trace& t, std::size_t q, double z_bar) const {
-    const double* h = t.history + q * kRecurrentFields;
+    return step_at(t, t.history + q * kRecurrentFields, z_bar);
+  }
+  // The same with the step's fields (ψ, L, fr_reg) at h.
+  double step_at(Trace& t, const double* h, double z_bar) const {
     double e;
     if (c.adaptive()) {
       e = h[kPsi] * (z_bar - c.beta * t.eps_a);
@@ -105,7 +108,8 @@ struct ReadoutTarget {
   };
   Trace load(const SynapseRun& syn, std::size_t i) const { return {history.neuron(syn.target[i]), syn.target[i]}; }
   void store(const Trace&, const SynapseRun&, std::size_t) const {}
-  double step(Trace& t, std::size_t q, double z_bar) const { return t.eps[q] * z_bar; }
+  double step(Trace& t, std::size_t q, double z_bar) const { return step_at(t, t.eps + q, z_bar); }
+  double step_at(Trace&, const double* eps, double z_bar) const { return *eps * z_bar; }
   void piece_factors(Step, PlannedPiece&) const {}
   double apply_pieces(Trace& t, const PlannedPiece* first, const PlannedPiece* last) const {
     double g = 0.0;
