@@ -108,8 +108,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", o->params.seed, "Seed")->capture_default_str();
   cmd->add_option("--threads", o->run.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--shards", o->run.shards,
-                  "Recurrent shards (default 16 whatever --threads, so that thread counts compare the same partition)");
+  cmd->add_option(
+      "--shards", o->run.shards,
+      "Recurrent shards (default: 2, or --threads when more: 1 and 2 threads compare the same partition, and "
+      "few shards keep the per-source bookkeeping small)");
   cmd->add_option("--plasticity", o->plasticity, "on or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
@@ -123,7 +125,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   CLI::App* stream = add_bench_stream_command(*cmd, exit_code);
   cmd->callback([o, cmd, stream, &exit_code] {
     if (stream->parsed()) return;  // `eligo bench stream` ran instead
-    if (cmd->count("--shards") == 0) o->run.shards = 16;
+    if (cmd->count("--shards") == 0) o->run.shards = std::max(2u, o->run.threads);
     exit_code = run_bench(*o);
   });
 }

@@ -6,6 +6,7 @@
 #include "runtime/network/eprop_mode.hpp"
 #include "runtime/network/input_shard.hpp"
 #include "runtime/network/readout_shard.hpp"
+#include "runtime/network/work_partition.hpp"
 
 namespace eligo {
 namespace {
@@ -159,7 +160,7 @@ BuiltNetwork build_network(const NetworkDescription& net, const PartitionOptions
     const ShardPlacement p = place(ShardRole::input, first, size, built.ids.input(first));
     build(p, [&net, p] { return build_input_shard(net, p); });
   }
-  for (auto [first, size] : split_range(net.n_rec, options.recurrent_shards)) {
+  for (auto [first, size] : split_by_work(recurrent_work(net), options.recurrent_shards)) {
     const ShardPlacement p = place(ShardRole::recurrent, first, size, built.ids.rec(first));
     build(p, [&net, &built, p, &options] { return build_recurrent_shard(net, built.ids, p, options.history); });
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 namespace eligo {
 
@@ -55,7 +56,9 @@ void EpropSynapses::finalize() {
   }
   book_.assign(source_gid_.size(), SourceBookkeeping{});
   g_.assign(n, 0.0);
-  cum_.assign(n, 0.0);
+  // Per spike with batch_size 1 every event's OPT steps and leaves cum = 0 (docs/numerics.md §10: the
+  // step counter moves with the stamp, which grows from event to event), so cum needs no storage then.
+  if (optimizer_.params().optimize_each_step || optimizer_.params().batch_size > 1) cum_.assign(n, 0.0);
   if (optimizer_.uses_moments()) {
     m_.assign(n, 0.0);
     v_.assign(n, 0.0);
@@ -65,6 +68,12 @@ void EpropSynapses::finalize() {
     e_bar_reg_.assign(n, 0.0);
     if (adaptive_) eps_a_.assign(n, 0.0);
   }
+}
+
+void EpropSynapses::throw_unstepped_event(std::size_t r, Step s) const {
+  throw std::logic_error("e-prop synapses: the event of source " + std::to_string(source_gid_[r]) + " stamped " +
+                         std::to_string(s) +
+                         " made no optimizer step, but cum is not stored (batch_size 1, per spike)");
 }
 
 SynapseRun EpropSynapses::run(std::size_t r) {

@@ -132,6 +132,9 @@ class EpropSynapses {
   void closed_window(const Target& target, typename Target::Trace& trace, double& g, double& w, double& c,
                      std::size_t& next_trigger, RunSteps& run_steps, Step n_steps);
 
+  // The proof that cum stays 0 without storage failed (a bug, never an input): names the event.
+  [[noreturn]] void throw_unstepped_event(std::size_t r, Step s) const;
+
   WeightOptimizer optimizer_;
   bool traces_;
   bool adaptive_;
@@ -202,7 +205,7 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   SourceBookkeeping& b = book_[r];
   SynapseRun syn = run(r);
   const std::size_t o = offset_[r];
-  double* cum = cum_.data() + o;
+  double* cum = cum_.empty() ? nullptr : cum_.data() + o;
   double* m = m_.empty() ? nullptr : m_.data() + o;
   double* v = v_.empty() ? nullptr : v_.data() + o;
   const bool each_step = optimizer_.params().optimize_each_step;
@@ -236,6 +239,7 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   b.decay += isi - n_steps;
   const bool apply_decay = !is_flush && b.decay > 0;
   const bool per_spike_step = !is_flush && !each_step && optimizer_.plan(s - 1, n_steps, b.clock, schedule_);
+  if (cum == nullptr && !is_flush && !each_step && !per_spike_step) throw_unstepped_event(r, s);
 
   // docs/numerics.md §19: after the peel step, the rest of the interval from window summaries where the
   // target keeps them and the result is the loop's up to rounding.
@@ -255,7 +259,7 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
     auto trace = target.load(syn, i);
     double g = new_interval ? 0.0 : syn.g[i];
     double w = syn.w[i];
-    double c = cum[i];
+    double c = cum != nullptr ? cum[i] : 0.0;
     std::size_t next_trigger = 0;
     // What call k of the loop of docs/numerics.md §9.3 does with its Δg.
     auto take = [&](Step k, double dg) {
@@ -292,7 +296,7 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
     target.store(trace, syn, i);
     syn.g[i] = g;
     syn.w[i] = w;
-    cum[i] = c;
+    if (cum != nullptr) cum[i] = c;
   }
   if (apply_decay) {
     // docs/numerics.md §9.3: decay over the gap after the cutoff, as one pow (not repeated multiplication).
