@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 
 namespace eligo {
 namespace {
@@ -27,7 +28,9 @@ WindowSummaryTable::WindowSummaryTable(std::size_t neurons, std::size_t componen
       // One cache line per row when it fits (4 summary numbers and 3 fields do), else whole lines.
       row_(round_up(components + history_fields, kDoublesPerCacheLine)),
       scratch_(neurons * components) {
-  if (components == 0) throw std::invalid_argument("window summaries need at least one component");
+  if (components == 0 || components > kMaxComponents) {
+    throw std::invalid_argument("window summaries need 1 to " + std::to_string(kMaxComponents) + " components");
+  }
 }
 
 void WindowSummaryTable::ensure_capacity(std::size_t steps) {

@@ -45,6 +45,7 @@ class WindowSummaryTable {
   static constexpr Step kBlock = 16;
   static constexpr Step kLongestPiece = kBlock;
   static constexpr Step kShortestWindow = 2;  // a window must cross a block boundary to have pieces
+  static constexpr std::size_t kMaxComponents = 16;
 
   // components: numbers per summary; history fields are copied beside each suffix for the peel step.
   WindowSummaryTable(std::size_t neurons, std::size_t components, std::size_t history_fields);
@@ -53,10 +54,7 @@ class WindowSummaryTable {
   std::size_t components() const { return comps_; }
   Step begin() const { return begin_; }
   Step end() const { return end_; }
-  std::size_t bytes() const {
-    return (suffix_.capacity() + prefix_.capacity() + scratch_.capacity() + suffix_scratch_.capacity()) *
-           sizeof(double);
-  }
+  std::size_t bytes() const { return (suffix_.capacity() + prefix_.capacity() + scratch_.capacity()) * sizeof(double); }
 
   // Appends, in order, the pieces whose composition is the window [a, b]. False (and nothing appended)
   // when the window lies inside one block or outside the stored steps.
@@ -90,7 +88,7 @@ class WindowSummaryTable {
   template <class Algebra>
   void append(Step t, const HistoryArchive& history, const Algebra& algebra);
   template <class Algebra>
-  void fill_suffixes(Step start, Step last, const HistoryArchive& history, const Algebra& algebra);
+  void fill_suffixes(Step start, Step last, const Algebra& algebra);
 
   std::size_t n_;
   std::size_t comps_;
@@ -102,8 +100,7 @@ class WindowSummaryTable {
   std::size_t capacity_ = 0;    // steps per ring, a power of two
   std::size_t mask_ = 0;
   Step begin_ = 0, end_ = 0;
-  std::vector<double> scratch_;         // single-step summaries of the appended step, [neuron][component]
-  std::vector<double> suffix_scratch_;  // the same for an earlier step, while suffixes are filled
+  std::vector<double> scratch_;  // single-step summaries of the appended step, [neuron][component]
 };
 
 template <class Algebra>
@@ -121,6 +118,18 @@ void WindowSummaryTable::append(Step t, const HistoryArchive& history, const Alg
   algebra.singles(t, scratch_.data());
   const Step start = t & ~(kBlock - 1);
   const double* single = scratch_.data();
+  // The suffix row of t holds the single step t until its block is complete (fill_suffixes), and beside
+  // it the history fields of t − 1 for the peel step.
+  const bool has_peel = t - 1 >= begin_;
+  const std::size_t peel_slot = has_peel ? history.slot(t - 1) : 0;
+  for (std::size_t j = 0; j < n_; ++j) {
+    double* row = suffix_row(t, j);
+    std::copy(single + j * comps_, single + (j + 1) * comps_, row);
+    if (has_peel) {
+      const double* h = history.neuron(j) + peel_slot * fields_;
+      std::copy(h, h + fields_, row + comps_);
+    }
+  }
   if (t == start || t - 1 < begin_) {  // a prefix cut by begin_ is never read (see decompose)
     for (std::size_t j = 0; j < n_; ++j) std::copy(single + j * comps_, single + (j + 1) * comps_, prefix_entry(t, j));
   } else {
@@ -128,33 +137,20 @@ void WindowSummaryTable::append(Step t, const HistoryArchive& history, const Alg
       algebra.compose(prefix_entry(t - 1, j), t - start, single + j * comps_, 1, prefix_entry(t, j));
     }
   }
-  if (t == start + kBlock - 1) fill_suffixes(start, t, history, algebra);
+  if (t == start + kBlock - 1) fill_suffixes(start, t, algebra);
 }
 
-// Suffixes of [s, last] for s = last down to start (or begin_), each the single step s composed with the
-// suffix of s + 1, and beside each the history fields of s − 1.
+// Suffixes of [s, last] for s = last − 1 down to start (or begin_): each row's single step composed with
+// the suffix of s + 1, in place, one neuron's block of rows at a time (they are contiguous).
 template <class Algebra>
-void WindowSummaryTable::fill_suffixes(Step start, Step last, const HistoryArchive& history, const Algebra& algebra) {
-  suffix_scratch_.resize(scratch_.size());
-  for (Step s = last; s >= std::max(start, begin_); --s) {
-    const double* single = scratch_.data();
-    if (s != last) {
-      algebra.singles(s, suffix_scratch_.data());
-      single = suffix_scratch_.data();
-    }
-    const bool has_peel = s - 1 >= begin_;
-    const std::size_t peel_slot = has_peel ? history.slot(s - 1) : 0;
-    for (std::size_t j = 0; j < n_; ++j) {
+void WindowSummaryTable::fill_suffixes(Step start, Step last, const Algebra& algebra) {
+  double single[kMaxComponents];
+  const Step first = std::max(start, begin_);
+  for (std::size_t j = 0; j < n_; ++j) {
+    for (Step s = last - 1; s >= first; --s) {
       double* row = suffix_row(s, j);
-      if (s == last) {
-        std::copy(single + j * comps_, single + (j + 1) * comps_, row);
-      } else {
-        algebra.compose(single + j * comps_, 1, suffix_row(s + 1, j), last - s, row);
-      }
-      if (has_peel) {
-        const double* h = history.neuron(j) + peel_slot * fields_;
-        std::copy(h, h + fields_, row + comps_);
-      }
+      std::copy(row, row + comps_, single);
+      algebra.compose(single, 1, suffix_row(s + 1, j), last - s, row);
     }
   }
 }
