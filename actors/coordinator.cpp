@@ -153,7 +153,7 @@ RunResult run_shards_on(caf::actor_system& sys, BuiltNetwork built, Step n_steps
   wire(self, spawned, roles);
   for (std::size_t i = 0; i < resumes.size(); ++i) self->send(spawned.by_shard[i], resume_atom::value, resumes[i]);
 
-  RunLedger ledger(n_shards, callbacks);
+  RunLedger ledger(n_shards, callbacks, options.keep_weights);
   ledger.start();
   for (const caf::actor& a : actors) self->send(a, run_atom::value, spec);
   if (callbacks.on_started) callbacks.on_started(RunningNetwork{spawned.by_shard, roles});
@@ -178,7 +178,8 @@ RunResult run_shards_on(caf::actor_system& sys, BuiltNetwork built, Step n_steps
   for (std::size_t i = 0; i < spawned.by_shard.size(); ++i) {
     const caf::actor& a = spawned.by_shard[i];
     self->request(a, caf::infinite, weights_atom::value)
-        .receive([&](WeightRecords& w) { ledger.add_weights(w); }, [&](caf::error& e) { failure = sys.render(e); });
+        .receive([&](WeightRecords& w) { ledger.add_weights(std::move(w)); },
+                 [&](caf::error& e) { failure = sys.render(e); });
     self->request(a, caf::infinite, counters_atom::value)
         .receive([&](const ShardCounters& k) { ledger.add_counters(roles[i], k); },
                  [&](caf::error& e) { failure = sys.render(e); });

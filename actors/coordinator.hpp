@@ -38,6 +38,9 @@ struct RunOptions {
   // An open-ended run (a streaming session, docs/architecture.md §10): the actors run no slice until
   // limit_atom allows it, and the run ends when finish_atom gives its length.
   bool open_ended = false;
+  // false: RunResult::weights stays empty and only their count and digest are kept, which saves a
+  // list of every synapse at the end of the run (eligo bench, a million neurons).
+  bool keep_weights = true;
 };
 
 // Every actor's part of one checkpoint, parallel to the network's shards.
@@ -50,7 +53,8 @@ struct RunResult {
   std::vector<IterationReport> iterations;
   std::optional<Recording> recording;  // when the plan asks for one
   std::string weights_digest;
-  std::vector<WeightRecord> weights;  // canonical order
+  std::vector<WeightRecord> weights;  // canonical order (empty without RunOptions::keep_weights)
+  std::uint64_t n_weights = 0;
   std::uint64_t rec_spikes = 0;
   std::uint64_t input_spikes = 0;
   std::uint64_t synaptic_events = 0;

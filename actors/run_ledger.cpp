@@ -18,7 +18,8 @@ CheckpointContents checkpoint_contents(const CheckpointParts& parts) {
   return c;
 }
 
-RunLedger::RunLedger(std::size_t n_shards, const Callbacks& callbacks) : n_shards_(n_shards), callbacks_(callbacks) {}
+RunLedger::RunLedger(std::size_t n_shards, const Callbacks& callbacks, bool keep_weights)
+    : n_shards_(n_shards), callbacks_(callbacks), keep_weights_(keep_weights) {}
 
 void RunLedger::start() { start_ = Clock::now(); }
 
@@ -57,7 +58,12 @@ bool RunLedger::on_checkpoint_part(const ShardCheckpointPtr& part) {
   return true;
 }
 
-void RunLedger::add_weights(const WeightRecords& weights) {
+void RunLedger::add_weights(WeightRecords weights) {
+  result_.n_weights += weights.size();
+  if (!keep_weights_) {
+    weight_parts_.push_back(std::move(weights));
+    return;
+  }
   result_.weights.insert(result_.weights.end(), weights.begin(), weights.end());
 }
 
@@ -80,6 +86,10 @@ void RunLedger::add_data_plane_bytes(std::uint64_t total, std::uint64_t spike_fr
 }
 
 RunResult RunLedger::finish() {
+  if (!keep_weights_) {
+    result_.weights_digest = weights_digest_of_parts(weight_parts_);
+    return std::move(result_);
+  }
   sort_canonically(result_.weights);
   result_.weights_digest = weights_digest(result_.weights);
   return std::move(result_);

@@ -27,7 +27,9 @@ class RunLedger {
  public:
   // n_shards: every shard of the network (input, recurrent, supervisor), each of which sends one
   // checkpoint part per checkpoint slice and one done message.
-  RunLedger(std::size_t n_shards, const Callbacks& callbacks);
+  // keep_weights false: the weights are digested shard by shard and not kept (RunOptions::keep_weights);
+  // add_weights must then come in shard order.
+  RunLedger(std::size_t n_shards, const Callbacks& callbacks, bool keep_weights = true);
 
   // Starts the clock that iteration callbacks and simulate_seconds measure.
   void start();
@@ -48,7 +50,7 @@ class RunLedger {
 
   // After the run: one shard's (or one node's) weights and counters. Spikes count by role; the
   // supervisor's are neither input nor recurrent spikes.
-  void add_weights(const WeightRecords& weights);
+  void add_weights(WeightRecords weights);
   void add_counters(ShardRole role, const ShardCounters& counters);
   // Cluster runs: bytes of data-plane frames one node sent.
   void add_data_plane_bytes(std::uint64_t total, std::uint64_t spike_frames, std::uint64_t error_frames);
@@ -69,6 +71,8 @@ class RunLedger {
   std::string failure_;
   std::map<Step, CheckpointParts> checkpoints_;  // by slice, until every shard's part is in
   RunResult result_;
+  bool keep_weights_ = true;
+  std::vector<WeightRecords> weight_parts_;  // without keep_weights: one per shard, in shard order
 };
 
 }  // namespace eligo::actors

@@ -49,6 +49,15 @@ void for_each_incoming(const ConnectionList& list, const std::optional<Generated
   }
 }
 
+// How many connections of a block end in the shard, when a rule fixes it per target (0: unknown).
+std::size_t rule_connections(const std::optional<GeneratedConnections>& rule, std::uint32_t n_source,
+                             const ShardPlacement& p) {
+  if (!rule) return 0;
+  if (rule->rule == ConnectionRule::all_to_all) return std::size_t{n_source} * p.size;
+  if (rule->rule == ConnectionRule::fixed_indegree) return std::size_t{rule->indegree} * p.size;
+  return 0;
+}
+
 std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, const GlobalIds& ids,
                                              const ShardPlacement& p, HistoryPolicy history) {
   if (net.rec.ignore_and_spike) throw NetworkBuildError("rec: ignore_and_spike is not supported");
@@ -64,6 +73,7 @@ std::unique_ptr<Shard> build_recurrent_shard(const NetworkDescription& net, cons
   config.closed_form = choose_closed_form(net).recurrent;
   auto shard = std::make_unique<RecurrentShard>(config);
   RecurrentShard& s = *shard;
+  s.reserve_synapses(rule_connections(net.in_rec_rule, net.n_in, p) + rule_connections(net.rec_rec_rule, net.n_rec, p));
   for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
                     [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.input(i), j, w); });
   for_each_incoming(net.rec_rec, net.rec_rec_rule, net.seed, net.n_rec, true, p,
@@ -103,6 +113,7 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   config.closed_form = choose_closed_form(net).readout;
   auto shard = std::make_unique<ReadoutShard>(std::move(config));
   ReadoutShard& s = *shard;
+  s.reserve_synapses(rule_connections(net.rec_out_rule, net.n_rec, p));
   for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,
                     [&](std::uint32_t i, std::uint32_t k, double w) { s.add_synapse(ids.rec(i), k, w); });
   shard->finalize();

@@ -39,6 +39,7 @@ class ReadoutShard final : public Shard {
   explicit ReadoutShard(ReadoutShardConfig config);
 
   void add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight);
+  void reserve_synapses(std::size_t n) { synapses_.reserve(n); }
   void finalize();
 
   ShardRole role() const override { return ShardRole::readout; }

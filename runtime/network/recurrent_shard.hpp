@@ -56,6 +56,7 @@ class RecurrentShard final : public Shard {
 
   // Construction: add synapses, feedback and forced inputs, then finalize() once.
   void add_synapse(std::uint64_t source_gid, std::uint32_t local_target, double weight);
+  void reserve_synapses(std::size_t n) { synapses_.reserve(n); }
   void add_feedback(std::uint32_t readout, std::uint32_t local_target, double weight);
   // A static input of `weight` into neuron local_target in step `step` (an extra spike generator,
   // docs/numerics.md §5.5: it enters the input sum before the spikes of phase B). Order of calls is kept.

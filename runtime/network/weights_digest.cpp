@@ -25,13 +25,64 @@ std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network) {
   return all;
 }
 
-std::string weights_digest(const std::vector<WeightRecord>& canonical) {
-  std::string bytes(canonical.size() * sizeof(double), '\0');
-  for (std::size_t i = 0; i < canonical.size(); ++i) {
-    std::uint64_t bits = std::bit_cast<std::uint64_t>(canonical[i].weight);
-    for (int b = 0; b < 8; ++b) bytes[i * 8 + b] = static_cast<char>(static_cast<unsigned char>(bits >> (8 * b)));
+namespace {
+
+// SHA-256 over little-endian doubles, fed in chunks.
+class DigestOfWeights {
+ public:
+  DigestOfWeights() { bytes_.reserve(kChunk); }
+  void add(double w) {
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(w);
+    for (int b = 0; b < 8; ++b) bytes_.push_back(static_cast<char>(static_cast<unsigned char>(bits >> (8 * b))));
+    if (bytes_.size() == kChunk) {
+      sha_.update(bytes_);
+      bytes_.clear();
+    }
   }
-  return sha256_hex(bytes);
+  std::string hex() {
+    sha_.update(bytes_);
+    return sha_.hex();
+  }
+
+ private:
+  static constexpr std::size_t kChunk = std::size_t{1} << 19;
+  Sha256 sha_;
+  std::string bytes_;
+};
+
+}  // namespace
+
+std::string weights_digest(const std::vector<WeightRecord>& canonical) {
+  DigestOfWeights digest;
+  for (const WeightRecord& r : canonical) digest.add(r.weight);
+  return digest.hex();
+}
+
+std::string weights_digest_of_parts(std::vector<std::vector<WeightRecord>>& parts) {
+  const auto before = [](const WeightRecord& a, const WeightRecord& b) {
+    return a.source_gid != b.source_gid ? a.source_gid < b.source_gid : a.target_gid < b.target_gid;
+  };
+  for (auto& part : parts) {  // generated blocks come sorted: no sort, no sort buffer
+    if (!std::is_sorted(part.begin(), part.end(), before)) sort_canonically(part);
+  }
+  std::vector<std::size_t> at(parts.size(), 0);
+  DigestOfWeights digest;
+  while (true) {
+    bool any = false;
+    std::uint64_t source = 0;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      if (at[p] == parts[p].size()) continue;
+      const std::uint64_t s = parts[p][at[p]].source_gid;
+      source = any ? std::min(source, s) : s;
+      any = true;
+    }
+    if (!any) break;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      for (; at[p] < parts[p].size() && parts[p][at[p]].source_gid == source; ++at[p]) digest.add(parts[p][at[p]].weight);
+    }
+  }
+  parts.clear();
+  return digest.hex();
 }
 
 }  // namespace eligo

@@ -1,7 +1,7 @@
 #include "runtime/synapses/eprop_synapses.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -13,37 +13,48 @@ EpropSynapses::EpropSynapses(const OptimizerParams& optimizer, bool traces, bool
       traces_(traces && plastic),
       adaptive_(adaptive),
       plastic_(plastic),
-      run_index_(n_global_ids, -1) {}
+      run_index_(n_global_ids, -1) {
+  if (n_global_ids > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::out_of_range("a network of more than 2^32 neurons and inputs");
+  }
+}
 
 void EpropSynapses::add(std::uint64_t source_gid, std::uint32_t target, double weight) {
   if (source_gid >= run_index_.size()) throw std::out_of_range("synapse source id out of range");
-  pending_source_.push_back(source_gid);
+  pending_source_.push_back(static_cast<std::uint32_t>(source_gid));
   pending_target_.push_back(target);
   pending_weight_.push_back(weight);
 }
 
+void EpropSynapses::reserve(std::size_t n) {
+  pending_source_.reserve(n);
+  pending_target_.reserve(n);
+  pending_weight_.reserve(n);
+}
+
 void EpropSynapses::finalize() {
+  // A stable counting sort by source: a source's synapses keep their connection order (multapse
+  // summation order, docs/numerics.md §14.9), and the construction lists are the only copy besides the
+  // final arrays (no permutation, no sort buffer: a million-neuron build stays within its arrays).
   const std::size_t n = pending_source_.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  // Stable: a source's synapses keep their connection order (multapse summation order, docs/numerics.md §14.9).
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return pending_source_[a] < pending_source_[b]; });
-  target_.resize(n);
-  w_.resize(n);
-  offset_.assign(1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t c = order[i];
-    if (source_gid_.empty() || source_gid_.back() != pending_source_[c]) {
-      if (!source_gid_.empty()) offset_.push_back(i);
-      run_index_[pending_source_[c]] = static_cast<std::int64_t>(source_gid_.size());
-      source_gid_.push_back(pending_source_[c]);
-    }
-    target_[i] = pending_target_[c];
-    w_[i] = pending_weight_[c];
+  std::vector<std::size_t> next(run_index_.size() + 1, 0);  // per source: where its next synapse goes
+  for (std::uint32_t s : pending_source_) ++next[s + 1];
+  for (std::size_t gid = 0; gid + 1 < next.size(); ++gid) next[gid + 1] += next[gid];
+  offset_.clear();
+  for (std::size_t gid = 0; gid + 1 < next.size(); ++gid) {
+    if (next[gid + 1] == next[gid]) continue;
+    run_index_[gid] = static_cast<std::int64_t>(source_gid_.size());
+    source_gid_.push_back(gid);
+    offset_.push_back(next[gid]);
   }
   offset_.push_back(n);
-  if (source_gid_.empty()) offset_.assign(1, 0);
+  target_.resize(n);
+  w_.resize(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t at = next[pending_source_[c]]++;
+    target_[at] = pending_target_[c];
+    w_[at] = pending_weight_[c];
+  }
   pending_source_ = {};
   pending_target_ = {};
   pending_weight_ = {};

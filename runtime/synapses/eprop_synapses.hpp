@@ -72,6 +72,8 @@ class EpropSynapses {
   void add(std::uint64_t source_gid, std::uint32_t target, double weight);
   // Makes the synapses from sources [gid_begin, gid_end) static (a block with synapse "static").
   void make_static(std::uint64_t gid_begin, std::uint64_t gid_end) { static_ranges_.emplace_back(gid_begin, gid_end); }
+  // Room for n more add() calls (construction lists only; saves their growth when the count is known).
+  void reserve(std::size_t n);
   // Builds the CSR layout. Call once, after the last add().
   void finalize();
 
@@ -140,7 +142,7 @@ class EpropSynapses {
   bool adaptive_;
   bool plastic_;
   // Construction-time lists, released by finalize().
-  std::vector<std::uint64_t> pending_source_;
+  std::vector<std::uint32_t> pending_source_;
   std::vector<std::uint32_t> pending_target_;
   std::vector<double> pending_weight_;
   // CSR by source.

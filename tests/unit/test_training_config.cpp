@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/config/run_digest.hpp"
 #include "runtime/config/training_config.hpp"
 #include "runtime/data/tasks/sine_wave_task.hpp"
 #include "tests/support/sample_layout_reference.hpp"
@@ -330,6 +331,28 @@ TEST_CASE("overrides replace the seed and the number of iterations", "[config]")
   CHECK(seed_only.loss.n_iter == 5);
 }
 
+TEST_CASE("eprop_mode comes from the config or its override, which the run digest records", "[config]") {
+  const TempDir dir;
+  const fs::path closed = dir.write("closed.yaml", kBase + "eprop_mode: closed_form\n");
+  CHECK(load_training_config(closed).network.eprop_mode == eligo::EpropMode::closed_form);
+  const fs::path plain = dir.write("plain.yaml", kBase);
+  const TrainingSetup exact = load_training_config(plain);
+  CHECK(exact.network.eprop_mode == eligo::EpropMode::exact);  // the default
+  eligo::ConfigOverrides o;
+  o.eprop_mode = "auto";
+  const TrainingSetup automatic = load_training_config(plain, o);
+  CHECK(automatic.network.eprop_mode == eligo::EpropMode::automatic);
+  CHECK(eligo::run_digest(plain, automatic) != eligo::run_digest(plain, exact));
+  o.eprop_mode = "fastest";
+  try {
+    load_training_config(plain, o);
+    FAIL("an unknown mode loaded");
+  } catch (const ConfigError& e) {
+    CHECK(e.field() == "eprop_mode (overridden)");
+    CHECK_THAT(e.what(), Catch::Contains("exact, closed_form, auto"));
+  }
+}
+
 TEST_CASE("network construction is a pure function of the seed", "[config]") {
   const TrainingSetup a = load_training_config(kSineWaveSmall);
   const TrainingSetup b = load_training_config(kSineWaveSmall);
@@ -472,6 +495,7 @@ TEST_CASE("each bad config gives one ConfigError naming the file and the field",
        "optimizer.beta_1"},
       {"zero iterations", with("  iterations: 3\n", "  iterations: 0\n"), "training.iterations"},
       {"unknown task", with("  kind: sine_wave\n", "  kind: cosine_wave\n"), "task.kind"},
+      {"unknown eprop_mode", kBase + "eprop_mode: fast\n", "eprop_mode"},
   };
   const TempDir dir;
   for (std::size_t i = 0; i < cases.size(); ++i) {
