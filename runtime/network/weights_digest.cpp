@@ -78,7 +78,8 @@ std::string weights_digest_of_parts(std::vector<std::vector<WeightRecord>>& part
     }
     if (!any) break;
     for (std::size_t p = 0; p < parts.size(); ++p) {
-      for (; at[p] < parts[p].size() && parts[p][at[p]].source_gid == source; ++at[p]) digest.add(parts[p][at[p]].weight);
+      for (; at[p] < parts[p].size() && parts[p][at[p]].source_gid == source; ++at[p])
+        digest.add(parts[p][at[p]].weight);
     }
   }
   parts.clear();

@@ -27,7 +27,8 @@ WindowSummaryTable::WindowSummaryTable(std::size_t neurons, std::size_t componen
       fields_(history_fields),
       // One cache line per row when it fits (4 summary numbers and 3 fields do), else whole lines.
       row_(round_up(components + history_fields, kDoublesPerCacheLine)),
-      scratch_(neurons * components) {
+      scratch_(neurons * components),
+      stage_(static_cast<std::size_t>(kBlock) * neurons * (components + history_fields)) {
   if (components == 0 || components > kMaxComponents) {
     throw std::invalid_argument("window summaries need 1 to " + std::to_string(kMaxComponents) + " components");
   }
