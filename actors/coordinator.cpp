@@ -177,9 +177,15 @@ RunResult run_shards_on(caf::actor_system& sys, BuiltNetwork built, Step n_steps
   std::string failure;
   for (std::size_t i = 0; i < spawned.by_shard.size(); ++i) {
     const caf::actor& a = spawned.by_shard[i];
-    self->request(a, caf::infinite, weights_atom::value)
-        .receive([&](WeightRecords& w) { ledger.add_weights(std::move(w)); },
-                 [&](caf::error& e) { failure = sys.render(e); });
+    if (options.keep_weights) {
+      self->request(a, caf::infinite, weights_atom::value)
+          .receive([&](WeightRecords& w) { ledger.add_weights(std::move(w)); },
+                   [&](caf::error& e) { failure = sys.render(e); });
+    } else {
+      self->request(a, caf::infinite, columns_atom::value)
+          .receive([&](WeightColumns& c) { ledger.add_weight_columns(std::move(c)); },
+                   [&](caf::error& e) { failure = sys.render(e); });
+    }
     self->request(a, caf::infinite, counters_atom::value)
         .receive([&](const ShardCounters& k) { ledger.add_counters(roles[i], k); },
                  [&](caf::error& e) { failure = sys.render(e); });

@@ -29,6 +29,7 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using checkpoint_atom = caf::atom_constant<caf::atom("ckpt")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;            // (done_atom, shard id): reached the end
 using weights_atom = caf::atom_constant<caf::atom("weights")>;      // request: reply WeightRecords
+using columns_atom = caf::atom_constant<caf::atom("wcolumns")>;     // request: reply WeightColumns
 using counters_atom = caf::atom_constant<caf::atom("counters")>;    // request: reply ShardCounters
 using iteration_atom = caf::atom_constant<caf::atom("iteration")>;  // supervisor → coordinator metrics
 using recording_atom = caf::atom_constant<caf::atom("recording")>;  // supervisor → coordinator, once
@@ -111,6 +112,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::SpikeBatchPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::ErrorBatchPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::WeightRecords)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::ShardCounters)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::WeightColumns)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::IterationReport)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::Recording)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eligo::actors::RunSpec)

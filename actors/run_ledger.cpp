@@ -60,11 +60,12 @@ bool RunLedger::on_checkpoint_part(const ShardCheckpointPtr& part) {
 
 void RunLedger::add_weights(WeightRecords weights) {
   result_.n_weights += weights.size();
-  if (!keep_weights_) {
-    weight_parts_.push_back(std::move(weights));
-    return;
-  }
   result_.weights.insert(result_.weights.end(), weights.begin(), weights.end());
+}
+
+void RunLedger::add_weight_columns(WeightColumns columns) {
+  result_.n_weights += columns.weight.size();
+  weight_parts_.push_back(std::move(columns));
 }
 
 void RunLedger::add_counters(ShardRole role, const ShardCounters& k) {
@@ -87,7 +88,7 @@ void RunLedger::add_data_plane_bytes(std::uint64_t total, std::uint64_t spike_fr
 
 RunResult RunLedger::finish() {
   if (!keep_weights_) {
-    result_.weights_digest = weights_digest_of_parts(weight_parts_);
+    result_.weights_digest = weights_digest_of_columns(weight_parts_);
     return std::move(result_);
   }
   sort_canonically(result_.weights);

@@ -51,6 +51,8 @@ class RunLedger {
   // After the run: one shard's (or one node's) weights and counters. Spikes count by role; the
   // supervisor's are neither input nor recurrent spikes.
   void add_weights(WeightRecords weights);
+  // Without keep_weights: one shard's weight columns, in shard order.
+  void add_weight_columns(WeightColumns columns);
   void add_counters(ShardRole role, const ShardCounters& counters);
   // Cluster runs: bytes of data-plane frames one node sent.
   void add_data_plane_bytes(std::uint64_t total, std::uint64_t spike_frames, std::uint64_t error_frames);
@@ -72,7 +74,7 @@ class RunLedger {
   std::map<Step, CheckpointParts> checkpoints_;  // by slice, until every shard's part is in
   RunResult result_;
   bool keep_weights_ = true;
-  std::vector<WeightRecords> weight_parts_;  // without keep_weights: one per shard, in shard order
+  std::vector<WeightColumns> weight_parts_;  // without keep_weights: one per shard, in shard order
 };
 
 }  // namespace eligo::actors

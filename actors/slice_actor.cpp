@@ -54,6 +54,11 @@ caf::behavior SliceActor::make_behavior() {
         shard_->append_weights(w);
         return w;
       },
+      [this](columns_atom) {
+        WeightColumns c;
+        shard_->weight_columns(c);
+        return c;
+      },
       [this](counters_atom) { return shard_->counters(); },
   };
 }

@@ -47,6 +47,7 @@ class ReadoutShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override;
   void append_weights(std::vector<WeightRecord>& out) const override;
+  void weight_columns(WeightColumns& out) const override { synapses_.weight_columns(out); }
   // Saved: readout state, history, synapses, events in flight, the positions in the target and
   // learning-window signals, and the counters. The signals themselves are fixed by the build (their
   // lengths are checked); a stream is a function of the step and is reopened where the run continues.

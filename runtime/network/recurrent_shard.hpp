@@ -69,6 +69,7 @@ class RecurrentShard final : public Shard {
   SliceOutput advance(const SliceInput& in) override;
   ShardCounters counters() const override;
   void append_weights(std::vector<WeightRecord>& out) const override;
+  void weight_columns(WeightColumns& out) const override { synapses_.weight_columns(out); }
   // Saved: neuron state, history, synapses, events and errors still in flight, the forced-input cursor
   // and the counters. Fixed by the build, only checked: synapse structure, feedback, forced inputs.
   void save_state(StateWriter& w) const override;

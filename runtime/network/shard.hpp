@@ -63,6 +63,8 @@ class Shard {
   virtual ShardCounters counters() const = 0;
   // Appends this shard's plastic weights, each source's synapses in connection order.
   virtual void append_weights(std::vector<WeightRecord>& out) const = 0;
+  // The same weights as columns for the digest (shards without plastic synapses leave it empty).
+  virtual void weight_columns(WeightColumns& /*out*/) const {}
   // An open-ended run learns its end only when its stream closes (docs/architecture.md §10): then every
   // input relay and recurrent neuron gets the final-update spike the task layout would have built in
   // (runtime/data/tasks/task_timing.hpp), at a step the shard has not run yet. Readouts get nothing.

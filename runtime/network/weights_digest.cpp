@@ -58,28 +58,22 @@ std::string weights_digest(const std::vector<WeightRecord>& canonical) {
   return digest.hex();
 }
 
-std::string weights_digest_of_parts(std::vector<std::vector<WeightRecord>>& parts) {
-  const auto before = [](const WeightRecord& a, const WeightRecord& b) {
-    return a.source_gid != b.source_gid ? a.source_gid < b.source_gid : a.target_gid < b.target_gid;
-  };
-  for (auto& part : parts) {  // generated blocks come sorted: no sort, no sort buffer
-    if (!std::is_sorted(part.begin(), part.end(), before)) sort_canonically(part);
-  }
-  std::vector<std::size_t> at(parts.size(), 0);
+std::string weights_digest_of_columns(std::vector<WeightColumns>& parts) {
+  std::vector<std::size_t> run(parts.size(), 0), at(parts.size(), 0);  // per part: next source run, next weight
   DigestOfWeights digest;
   while (true) {
     bool any = false;
     std::uint64_t source = 0;
     for (std::size_t p = 0; p < parts.size(); ++p) {
-      if (at[p] == parts[p].size()) continue;
-      const std::uint64_t s = parts[p][at[p]].source_gid;
-      source = any ? std::min(source, s) : s;
+      if (run[p] == parts[p].source.size()) continue;
+      source = any ? std::min(source, parts[p].source[run[p]]) : parts[p].source[run[p]];
       any = true;
     }
     if (!any) break;
     for (std::size_t p = 0; p < parts.size(); ++p) {
-      for (; at[p] < parts[p].size() && parts[p][at[p]].source_gid == source; ++at[p])
-        digest.add(parts[p][at[p]].weight);
+      if (run[p] == parts[p].source.size() || parts[p].source[run[p]] != source) continue;
+      for (std::uint32_t k = 0; k < parts[p].count[run[p]]; ++k) digest.add(parts[p].weight[at[p]++]);
+      ++run[p];
     }
   }
   parts.clear();

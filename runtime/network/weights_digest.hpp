@@ -14,10 +14,10 @@ namespace eligo {
 void sort_canonically(std::vector<WeightRecord>& weights);
 std::vector<WeightRecord> canonical_weights(const BuiltNetwork& network);
 std::string weights_digest(const std::vector<WeightRecord>& canonical);
-// The same digest from the weights of each shard, in shard order (so each shard's targets lie above the
-// previous shard's), without one list of all of them: each part is sorted canonically, then the parts
-// are merged source by source straight into the digest. Empties the parts.
-std::string weights_digest_of_parts(std::vector<std::vector<WeightRecord>>& parts);
+// The same digest from each shard's weight columns, in shard order (so each shard's targets lie above
+// the previous shard's), without one list of all weights: the parts are merged source by source straight
+// into the digest. Empties the parts.
+std::string weights_digest_of_columns(std::vector<WeightColumns>& parts);
 inline std::string weights_digest(const BuiltNetwork& network) { return weights_digest(canonical_weights(network)); }
 
 }  // namespace eligo

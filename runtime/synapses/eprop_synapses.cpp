@@ -119,6 +119,26 @@ std::size_t EpropSynapses::bytes() const {
          vb(e_bar_reg_) + vb(eps_a_) + vb(cum_) + vb(m_) + vb(v_);
 }
 
+void EpropSynapses::weight_columns(WeightColumns& out) const {
+  std::vector<std::size_t> order;
+  for (std::size_t r = 0; r < source_gid_.size(); ++r) {
+    const auto reported = reported_weights_.find(r);
+    const double* w = reported != reported_weights_.end() ? reported->second.data() : w_.data() + offset_[r];
+    const std::size_t n = offset_[r + 1] - offset_[r];
+    const std::uint32_t* t = target_.data() + offset_[r];
+    out.source.push_back(source_gid_[r]);
+    out.count.push_back(static_cast<std::uint32_t>(n));
+    if (std::is_sorted(t, t + n)) {  // generated blocks: targets already ascending
+      out.weight.insert(out.weight.end(), w, w + n);
+      continue;
+    }
+    order.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return t[a] < t[b]; });
+    for (std::size_t i : order) out.weight.push_back(w[i]);
+  }
+}
+
 void EpropSynapses::append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const {
   for (std::size_t r = 0; r < source_gid_.size(); ++r) {
     const auto reported = reported_weights_.find(r);

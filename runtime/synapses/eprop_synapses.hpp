@@ -116,6 +116,8 @@ class EpropSynapses {
   // Appends every weight as NEST would show it now, each source's synapses in connection order; targets
   // are local indices offset by first_target_gid.
   void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
+  // The same weights as columns: sources ascending, each source's weights by target (stable).
+  void weight_columns(WeightColumns& out) const;
 
   // Checkpoints (docs/architecture.md §7; eprop_synapses_state.cpp): everything a run changes: weights,
   // gradients, traces, optimizer moments, the per-source bookkeeping, the pending cutoff windows and the
