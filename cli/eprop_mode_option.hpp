@@ -3,10 +3,18 @@
 #include <CLI/CLI.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "runtime/network/network_description.hpp"
 
 namespace eligo::cli {
+
+// The names users write, from the one table (kEpropModeNames).
+inline std::vector<std::string> eprop_mode_names() {
+  std::vector<std::string> names;
+  for (const auto& n : kEpropModeNames) names.emplace_back(n.name);
+  return names;
+}
 
 inline CLI::Option* add_eprop_mode_option(CLI::App& cmd, EpropMode& mode, const std::string& what) {
   std::map<std::string, EpropMode> names;

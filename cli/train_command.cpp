@@ -9,6 +9,7 @@
 #include <string>
 
 #include "actors/session/training_session.hpp"
+#include "cli/eprop_mode_option.hpp"
 #include "cli/guarded_run.hpp"
 #include "cli/progress.hpp"
 
@@ -88,7 +89,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--order", r.overrides.order, "Order of the training samples (replaces data.order)")
       ->check(CLI::IsMember({"shuffled", "sorted"}));
   cmd->add_option("--mode", r.overrides.eprop_mode, "How synapses integrate an interval (replaces eprop_mode)")
-      ->check(CLI::IsMember({"exact", "closed_form", "auto"}));
+      ->check(CLI::IsMember(eprop_mode_names()));
   cmd->add_option("--epochs", r.overrides.epochs, "Passes over the training split, instead of iterations")
       ->check(CLI::PositiveNumber)
       ->excludes("--iterations");

@@ -9,10 +9,11 @@
 namespace eligo {
 namespace {
 
-// A neuron's own update, history row and summaries, in units of one synaptic event (measured with
-// perf on the benchmark network: update_neurons and the summary fill cost about as much per neuron and
-// step as a few delivered events).
-constexpr double kNeuronCost = 4.0;
+// A neuron's own update, history row and summaries, in units of one delivered synaptic event. From the
+// benchmark profiles at 3.2 events per neuron and step: update and summary fill take about 17 % of a
+// closed-form run against 56 % for the events (about one event's worth), the update alone 2.7 % against
+// 85 % in exact mode (a tenth); one event is the larger, closed-form figure.
+constexpr double kNeuronCost = 1.0;
 
 // Spikes per step of every input with an explicit spike train, or 1 for all (unknown: a task's stream).
 std::vector<double> input_rates(const NetworkDescription& net, Step steps) {

@@ -1,5 +1,5 @@
 #pragma once
-// The shared plan of a closed-form interval (docs/numerics.md §19.1, §19.6, §19.8): after the peel step,
+// The shared plan of a closed-form interval (docs/numerics.md §19.1, §19.4): after the peel step,
 // which the loop runs literally, the rest of the interval, calls 1 … n − 1, is taken from stored window
 // summaries instead of being stepped through. Everything in the plan is the same for all synapses of
 // one source in one shard (the window, its pieces, their amplitudes and decay factors, the optimizer
@@ -32,8 +32,7 @@ struct ClosedWindowPlan {
   std::int64_t last_closed = 0;  // the last call covered by the first part
   bool tail_by_loop = false;     // calls last_closed + 1 … n − 1 run by the loop (too short for summaries)
   const OptimizerTrigger* fire = nullptr;  // the last optimizer step in the window (per-step mode), or none
-  std::size_t window_fires = 0;
-  double amplitude = 0.0;  // z̄ at the first window step
+  double amplitude = 0.0;                  // z̄ at the first window step
   std::vector<SummaryPiece> scratch;
 };
 
@@ -46,7 +45,6 @@ bool plan_closed_window(const Target& target, Step t_begin, Step n_steps, const 
   const WindowSummaryTable& table = *target.table;
   plan.pieces.clear();
   plan.fire = nullptr;
-  plan.window_fires = 0;
   plan.tail_by_loop = false;
   plan.last_closed = n_steps - 1;
   if (each_step) {
@@ -54,7 +52,6 @@ bool plan_closed_window(const Target& target, Step t_begin, Step n_steps, const 
       if (trigger.call < 1) continue;  // the peel step's own optimizer step runs in the loop body
       if (plan.fire != nullptr && trigger.eta != plan.fire->eta) return false;
       plan.fire = &trigger;
-      ++plan.window_fires;
     }
     if (plan.fire != nullptr) plan.last_closed = plan.fire->call;
   }

@@ -310,10 +310,10 @@ void EpropSynapses::compute_gradient(std::size_t r, Step s, bool is_flush, const
   }
 }
 
-// Calls 1 … n − 1 of one synapse from the plan (docs/numerics.md §19.8), after its peel step. Per spike the
+// Calls 1 … n − 1 of one synapse from the plan (docs/numerics.md §19.1), after its peel step. Per spike the
 // window's gradient joins g. Per step (gradient descent) the steps up to the last optimizer step move w
 // at once by their sum, which is the per-step result when no clamp can trigger in between; a synapse
-// whose bound does not rule that out runs the loop instead (docs/numerics.md §19.6).
+// whose bound does not rule that out runs the loop instead (docs/numerics.md §19.4).
 template <class Target, class RunSteps>
 void EpropSynapses::closed_window(const Target& target, typename Target::Trace& trace, double& g, double& w, double& c,
                                   std::size_t& next_trigger, RunSteps& run_steps, Step n_steps) {

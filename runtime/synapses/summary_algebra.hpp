@@ -8,7 +8,7 @@
 //   C = Σ_{u≤t} ψ(u)·P_v^(u−a)·[L(t)·κ^(t−u) + (1−κr)·fr(t)·κr^(t−u)]
 // and a synapse entering W with traces ē, ē_reg gains G = ē·Λ + ē_reg·Φ + A·C and leaves it with
 // ē·κ^ℓ + A·D and ē_reg·κr^ℓ + (1−κr)·A·Dr. Readout target: C = Σ ε(t)·P_v^(t−a), G = A·C.
-// With bounds (per-step optimization, §19.6) a summary also carries Σ|L|, Σ|fr| and max ψ (readout:
+// With bounds (per-step optimization, §19.4) a summary also carries Σ|L|, Σ|fr| and max ψ (readout:
 // Σ|ε|), from which the largest partial sum of the window's gradient is bounded.
 #include <algorithm>
 #include <cmath>
@@ -53,8 +53,6 @@ class RecurrentSummaryAlgebra {
         kappa_reg_pow_(kappa_reg, longest) {}
 
   std::size_t components() const { return abs_ + (bounds_ ? 3 : 0); }
-  std::size_t dr() const { return dr_; }
-  const PowerTable& pv() const { return pv_; }
   const PowerTable& kappa_pow() const { return kappa_pow_; }
   const PowerTable& kappa_reg_pow() const { return kappa_reg_pow_; }
 
@@ -127,7 +125,6 @@ class ReadoutSummaryAlgebra {
       : history_(history), bounds_(bounds), pv_(P_v, longest) {}
 
   std::size_t components() const { return bounds_ ? 2 : 1; }
-  const PowerTable& pv() const { return pv_; }
 
   void singles(Step t, double* out) const {
     const std::size_t slot = history_.slot(t), comps = components();

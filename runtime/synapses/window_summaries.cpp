@@ -3,7 +3,6 @@
 #include <bit>
 #include <cstdint>
 #include <stdexcept>
-#include <string>
 
 namespace eligo {
 namespace {
@@ -29,9 +28,7 @@ WindowSummaryTable::WindowSummaryTable(std::size_t neurons, std::size_t componen
       row_(round_up(components + history_fields, kDoublesPerCacheLine)),
       scratch_(neurons * components),
       stage_(static_cast<std::size_t>(kBlock) * neurons * (components + history_fields)) {
-  if (components == 0 || components > kMaxComponents) {
-    throw std::invalid_argument("window summaries need 1 to " + std::to_string(kMaxComponents) + " components");
-  }
+  if (components == 0) throw std::invalid_argument("window summaries need at least one component");
 }
 
 void WindowSummaryTable::ensure_capacity(std::size_t steps) {

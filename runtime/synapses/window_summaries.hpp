@@ -10,9 +10,9 @@
 // boundary is then the suffix at a, the whole blocks in between (each the prefix at its last step) and
 // the prefix at b; a window inside one block runs the loop. Every entry is a sum of products of
 // non-negative factors with one signed history value: no subtraction and no negative power, so the
-// rounding error is of the loop's own size (docs/numerics.md §19.5).
+// rounding error is of the loop's own size (docs/numerics.md §19.3).
 //
-// Memory layout, chosen by measurement (docs/benchmark.md, "Closed form"): at one step every source's
+// Memory layout, chosen by measurement (docs/benchmark.md, "Exact and closed form"): at one step every source's
 // window ends at the same b and crosses the same block ends, so prefixes are stored step-major and
 // those rows stay in cache; the suffix at a differs per source, so suffixes are stored neuron-major,
 // each beside the history values of step a − 1 that the interval's peel step reads: one cache line
@@ -48,7 +48,6 @@ class WindowSummaryTable {
   static constexpr Step kBlock = 16;
   static constexpr Step kLongestPiece = kBlock;
   static constexpr Step kShortestWindow = 2;  // a window must cross a block boundary to have pieces
-  static constexpr std::size_t kMaxComponents = 16;
 
   // components: numbers per summary; history fields are copied beside each suffix for the peel step.
   WindowSummaryTable(std::size_t neurons, std::size_t components, std::size_t history_fields);
@@ -170,3 +169,5 @@ ELIGO_FILL_CODE void WindowSummaryTable::fill_suffixes(Step start, Step last, co
 }
 
 }  // namespace eligo
+
+#undef ELIGO_FILL_CODE

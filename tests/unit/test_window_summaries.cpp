@@ -119,6 +119,19 @@ void require_peel_fields(const WindowSummaryTable& table, const HistoryArchive& 
   }
 }
 
+// decompose(a, b) into pieces, checked: it serves exactly the servable windows, their pieces tile the
+// window, and the peel fields beside its first suffix are the history's. False when it is not servable.
+bool decompose_checked(const WindowSummaryTable& table, const HistoryArchive& h, Step a, Step b,
+                       std::vector<SummaryPiece>& pieces) {
+  pieces.clear();
+  const bool ok = table.decompose(a, b, pieces);
+  if (ok != servable(table, a, b)) FAIL("window [" << a << ", " << b << "]: decompose says " << ok);
+  if (!ok) return false;
+  require_tiling(pieces, a, b);
+  if (a > table.begin()) require_peel_fields(table, h, a);
+  return true;
+}
+
 // A random window of 1 … kLongestWindow steps inside [first, end); half of them short.
 struct Window {
   Step a, b;
@@ -260,12 +273,7 @@ TEST_CASE("recurrent window summaries compose to the gradient and traces of the 
   std::size_t chained = 0;
   for (int n = 0; n < 3000; ++n) {
     const auto [a, b] = random_window(rng, kFirst, kEnd);
-    pieces.clear();
-    const bool ok = table.decompose(a, b, pieces);
-    if (ok != servable(table, a, b)) FAIL("window [" << a << ", " << b << "]: decompose says " << ok);
-    if (!ok) continue;
-    require_tiling(pieces, a, b);
-    if (a > kFirst) require_peel_fields(table, h.rec, a);
+    if (!decompose_checked(table, h.rec, a, b, pieces)) continue;
     if (pieces.size() > 2) ++chained;
     const double A = 0.1 + 1.9 * unit(rng);
     const std::vector<double> z_bar = z_bar_of(a, b, A, p.P_v);
@@ -303,12 +311,7 @@ TEST_CASE("readout window summaries compose to the gradient of the step loop", "
   Worst worst;
   for (int n = 0; n < 3000; ++n) {
     const auto [a, b] = random_window(rng, kFirst, kEnd);
-    pieces.clear();
-    const bool ok = table.decompose(a, b, pieces);
-    if (ok != servable(table, a, b)) FAIL("window [" << a << ", " << b << "]: decompose says " << ok);
-    if (!ok) continue;
-    require_tiling(pieces, a, b);
-    if (a > kFirst) require_peel_fields(table, h.out, a);
+    if (!decompose_checked(table, h.out, a, b, pieces)) continue;
     const std::vector<double> z_bar = z_bar_of(a, b, 0.1 + 1.9 * unit(rng), kPvOut);
     for (std::size_t k = 0; k < kReadouts; ++k) {
       const ReadoutResult loop = readout_loop(h.out, k, a, z_bar);
@@ -343,12 +346,7 @@ TEST_CASE("window summaries follow a history that is erased from the front while
     REQUIRE(table.begin() == h.rec.first_step());
     for (int n = 0; n < 20; ++n) {
       const auto [a, b] = random_window(windows, table.begin(), table.end());
-      pieces.clear();
-      const bool ok = table.decompose(a, b, pieces);
-      if (ok != servable(table, a, b)) FAIL("window [" << a << ", " << b << "]: decompose says " << ok);
-      if (!ok) continue;
-      require_tiling(pieces, a, b);
-      if (a > table.begin()) require_peel_fields(table, all.rec, a);
+      if (!decompose_checked(table, all.rec, a, b, pieces)) continue;
       const std::vector<double> z_bar = z_bar_of(a, b, 1.0, p.P_v);
       for (std::size_t j = 0; j < kNeurons; ++j) {
         const RecurrentResult loop = recurrent_loop(all.rec, j, a, z_bar, p, 0.5, 0.25);
