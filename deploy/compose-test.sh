@@ -313,10 +313,11 @@ fi
 # --- summary -------------------------------------------------------------------------------------------
 echo
 echo "compose-test summary ($SECONDS s, $iterations iterations, a checkpoint every $checkpoint_every):"
-printf '  %-48s %s\n' "eligo verify in the image" "$verify_result"
-printf '  %-48s %s  %s\n' "1 process (reference)" "$reference" ""
-printf '  %-48s %s  %s\n' "compose: coordinator + 3 nodes" "$cluster_digest" "$cluster_result"
-printf '  %-48s %s  %s\n' "compose, --restart 1, $killed_node killed after a checkpoint" "$restart_digest" "$restart_result"
+row() { printf '  %-56s %-64s  %s\n' "$@"; }
+row "eligo verify in the image (bundled NEST cases)" "" "$verify_result"
+row "1 process (reference)" "$reference" ""
+row "compose: coordinator + 3 nodes" "$cluster_digest" "$cluster_result"
+row "compose, --restart 1, $killed_node killed after a checkpoint" "$restart_digest" "$restart_result"
 if [ "$verify_result" = pass ] && [ "$cluster_result" = pass ] && [ "$restart_result" != fail ]; then
   if [ "$restart_result" = skipped ]; then echo "PASS (restart step skipped)"; else echo "PASS"; fi
   exit 0
