@@ -201,11 +201,13 @@ say "certificates: containers run as $ELIGO_UID:$ELIGO_GID (the keys' owner)"
 t0=$SECONDS
 if "$docker" run --rm eligo:latest verify > "$logs/verify.log" 2>&1; then
   say "verify in the image: $(grep '^verify:' "$logs/verify.log" | sed 's/^verify: //') ($((SECONDS - t0)) s)"
+  verify_cases=$(grep '^verify:' "$logs/verify.log" | sed 's/^verify: //; s/;.*//')
   verify_result=pass
 else
   tail -n 20 "$logs/verify.log"
   say "verify: eligo verify in the image failed (see $logs/verify.log)"
   verify_result=fail
+  verify_cases="-"
 fi
 
 # --- 3. the reference: one process -------------------------------------------------------------------
@@ -314,7 +316,7 @@ fi
 echo
 echo "compose-test summary ($SECONDS s, $iterations iterations, a checkpoint every $checkpoint_every):"
 row() { printf '  %-56s %-64s  %s\n' "$@"; }
-row "eligo verify in the image (bundled NEST cases)" "" "$verify_result"
+row "eligo verify in the image" "$verify_cases" "$verify_result"
 row "1 process (reference)" "$reference" ""
 row "compose: coordinator + 3 nodes" "$cluster_digest" "$cluster_result"
 row "compose, --restart 1, $killed_node killed after a checkpoint" "$restart_digest" "$restart_result"
