@@ -87,6 +87,9 @@ void SupervisorActor::load_actor_state(std::string_view state) {
   recording_.readout_signal = r.vector<double>("recording.readout_signal", kMax);
   recording_.target_signal = r.vector<double>("recording.target_signal", kMax);
   r.expect_end();
+  // A checkpoint taken after the recording went out (the final one) keeps it, so that a run resumed
+  // from there, whose end-of-run files were not written (a full disk), writes recording/ again.
+  if (recording_sent_) send(coordinator_, recording_atom::value, recording_);
 }
 
 void SupervisorActor::report_iteration(std::int64_t iteration) {
@@ -136,7 +139,7 @@ void SupervisorActor::record(Step first, Step steps, const SliceOutput& out) {
   // Sent once the spikes of the window's last step have come in (they arrive one slice later).
   if (first >= end && !recording_sent_) {
     recording_sent_ = true;
-    send(coordinator_, recording_atom::value, std::move(recording_));
+    send(coordinator_, recording_atom::value, recording_);  // kept for the checkpoints after it
   }
 }
 

@@ -10,18 +10,21 @@
 //   recording/readout.tsv      '#' header, then step<TAB>readout<TAB>signal<TAB>target
 //   summary.json               written last, atomically (RunSummary)
 //   checkpoints/               runtime/checkpoint/checkpoint_directory.hpp
-// The writer flushes every line as soon as it is known, so an interrupted run loses nothing it
-// reported. The reader accepts missing fields (a JSON null, how nlohmann writes NaN, counts as
+// The writer hands every line to the kernel as soon as it is known, so an interrupted run loses nothing
+// it reported; a line that does not fit (a full disk) is an error naming the file, and the file keeps
+// only whole lines. The reader accepts missing fields (a JSON null, how nlohmann writes NaN, counts as
 // missing) and missing optional files.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "runtime/core/atomic_file.hpp"
 #include "runtime/network/network_description.hpp"
 
 namespace eligo::session {
@@ -168,12 +171,12 @@ class RunDirectoryWriter {
   // An append-only JSON-lines file.
   class JsonLines {
    public:
-    JsonLines(std::filesystem::path path, std::int64_t keep_through_iteration, std::vector<IterationMetrics>* kept);
+    JsonLines(const std::filesystem::path& path, std::int64_t keep_through_iteration,
+              std::vector<IterationMetrics>* kept);
     void append(const std::string& line);
 
    private:
-    std::filesystem::path path_;
-    std::ofstream out_;
+    std::unique_ptr<AppendFile> out_;
   };
 
   std::filesystem::path dir_;

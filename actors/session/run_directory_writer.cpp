@@ -12,12 +12,11 @@ namespace eligo::session {
 
 namespace fs = std::filesystem;
 
-RunDirectoryWriter::JsonLines::JsonLines(fs::path path, std::int64_t keep_through_iteration,
-                                         std::vector<IterationMetrics>* kept)
-    : path_(std::move(path)) {
+RunDirectoryWriter::JsonLines::JsonLines(const fs::path& path, std::int64_t keep_through_iteration,
+                                         std::vector<IterationMetrics>* kept) {
   std::string kept_text;
   if (keep_through_iteration >= 0) {
-    std::ifstream in(path_);
+    std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
       // Lenient: a line cut short by the interruption is dropped, not an error.
@@ -33,15 +32,11 @@ RunDirectoryWriter::JsonLines::JsonLines(fs::path path, std::int64_t keep_throug
       kept->push_back(m);
     }
   }
-  write_file_atomically(path_, kept_text);
-  out_.open(path_, std::ios::app);
-  if (!out_) throw std::runtime_error("cannot write " + path_.string());
+  write_file_atomically(path, kept_text);
+  out_ = std::make_unique<AppendFile>(path);
 }
 
-void RunDirectoryWriter::JsonLines::append(const std::string& line) {
-  out_ << line << '\n' << std::flush;
-  if (!out_) throw std::runtime_error("cannot write " + path_.string());
-}
+void RunDirectoryWriter::JsonLines::append(const std::string& line) { out_->append(line + '\n'); }
 
 RunDirectoryWriter::RunDirectoryWriter(fs::path dir, std::int64_t keep_through_iteration)
     : dir_(std::move(dir)),

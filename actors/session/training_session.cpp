@@ -190,10 +190,15 @@ TrainingOutcome TrainingSession::run(TrainingObserver& observer) {
     throw actors::RunFailed(std::string(e.what()) + "\n" + how_to_continue());
   }
   observer.run_ended();
-  if (r.recording) writer_->write_recording(*r.recording, setup_.network, plan_.record_steps);
   TrainingOutcome outcome;
   outcome.summary = summarize(r);
-  outcome.summary_file = writer_->write_summary(outcome.summary);
+  try {
+    if (r.recording) writer_->write_recording(*r.recording, setup_.network, plan_.record_steps);
+    outcome.summary_file = writer_->write_summary(outcome.summary);
+  } catch (const std::exception& e) {
+    // A full disk: the final checkpoint holds the run's end, and --resume from it writes these again.
+    throw std::runtime_error(std::string(e.what()) + "\n" + how_to_continue());
+  }
   return outcome;
 }
 

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "runtime/checkpoint/shard_checkpoint.hpp"
@@ -18,8 +19,14 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-constexpr int kFormat = 1;
+// 2: the manifest carries its own SHA-256 (manifest_sha256). Format 1 had none, so a damaged number in
+// it could pass unnoticed; it is refused.
+constexpr int kFormat = 2;
 constexpr const char* kManifest = "manifest.json";
+constexpr const char* kManifestDigest = "manifest_sha256";
+const std::string kDigestPlaceholder(64, '0');
+constexpr const char* kPartial = ".partial";  // the directory a checkpoint is written in
+constexpr const char* kOld = ".old";          // a checkpoint of the same iteration being replaced
 
 // "shard-0003.bin": zero-padded so the files list in shard order.
 std::string shard_file(std::size_t i, const std::string& ext) {
@@ -40,22 +47,29 @@ std::string encode_weights(const std::vector<WeightRecord>& weights) {
   return seal_checkpoint(w.data());
 }
 
-std::string read_file(const fs::path& file) {
+// `what` says what the file is when it cannot be opened.
+std::string read_file(const fs::path& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw CheckpointError(file, "", "cannot open for reading");
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  if (!in) throw CheckpointError(file, "", "cannot open " + what + ": " + std::strerror(errno));
+  std::string bytes;
+  std::vector<char> chunk(std::size_t{1} << 20);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+    bytes.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw CheckpointError(file, "", "cannot read " + what + ": " + std::strerror(errno));
+  return bytes;
 }
 
 // Reads a file the manifest lists and checks its size and SHA-256.
-std::string checked_file(const fs::path& dir, const json& entry, const std::string& field) {
+std::string checked_file(const fs::path& dir, const json& entry, const std::string& what) {
   const fs::path file = dir / entry.at("file").get<std::string>();
-  std::string bytes = read_file(file);
-  if (bytes.size() != entry.at("bytes").get<std::uint64_t>())
+  std::string bytes = read_file(file, what + " listed in " + kManifest + " (the checkpoint is damaged)");
+  const std::uint64_t expected = entry.at("bytes").get<std::uint64_t>();
+  if (bytes.size() != expected)
     throw CheckpointError(file, "",
-                          "has " + std::to_string(bytes.size()) + " bytes, the manifest says " +
-                              std::to_string(entry.at("bytes").get<std::uint64_t>()) + " (" + field + ")");
+                          what + " has " + std::to_string(bytes.size()) + " bytes, " + kManifest + " says " +
+                              std::to_string(expected) + " (truncated or damaged)");
   if (sha256_hex(bytes) != entry.at("sha256").get<std::string>())
-    throw CheckpointError(file, "", "content does not match the manifest's SHA-256 (damaged or replaced)");
+    throw CheckpointError(file, "", what + " does not match its SHA-256 in " + kManifest + " (damaged or replaced)");
   return bytes;
 }
 
@@ -86,17 +100,42 @@ std::int64_t iteration_of(const fs::path& dir) {
   const std::string name = dir.filename().string();
   const std::string digits = name.rfind("iteration-", 0) == 0 ? name.substr(10) : "";
   if (digits.empty() || digits.size() > 12 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return -1;
-  return std::stoll(digits);  // "iteration-000010.partial" and other names are not checkpoints
+  return std::stoll(digits);  // "iteration-000010.partial", ".old" and other names are not checkpoints
+}
+
+// The manifest's text with its own digest as the placeholder: what manifest_sha256 is the SHA-256 of.
+// Empty when the text has no such field.
+std::string with_placeholder(const std::string& text, const std::string& digest) {
+  const std::string field = std::string("\"") + kManifestDigest + "\": \"" + digest + "\"";
+  const std::size_t at = text.find(field);
+  if (at == std::string::npos) return {};
+  std::string out = text;
+  out.replace(at + field.size() - 1 - digest.size(), digest.size(), kDigestPlaceholder);
+  return out;
 }
 
 json read_manifest(const fs::path& dir) {
   const fs::path file = dir / kManifest;
   std::error_code ec;
-  if (!fs::exists(file, ec)) throw CheckpointError(dir, "", "no manifest.json: not a complete checkpoint");
-  json m = json::parse(read_file(file), nullptr, false);
-  if (m.is_discarded() || !m.is_object()) throw CheckpointError(file, "", "not valid JSON");
-  if (m.value("format", 0) != kFormat)
-    throw CheckpointError(file, "format", "unsupported checkpoint format (expected " + std::to_string(kFormat) + ")");
+  if (!fs::exists(file, ec))
+    throw CheckpointError(file, "",
+                          "missing: " + dir.string() +
+                              " is not a complete checkpoint (a checkpoint directory gets its name only once "
+                              "complete, so this one is damaged; remove it to use an earlier one)");
+  const std::string text = read_file(file, "the manifest");
+  json m = json::parse(text, nullptr, false);
+  if (m.is_discarded() || !m.is_object()) throw CheckpointError(file, "", "not valid JSON (truncated or damaged)");
+  const json format = m.value("format", json());
+  if (format != kFormat)
+    throw CheckpointError(
+        file, "format",
+        "unsupported checkpoint format " + format.dump() + " (this eligo reads format " + std::to_string(kFormat) +
+            "; format 1, without a manifest checksum, was written by an older eligo, which still reads it)");
+  const json digest = m.value(kManifestDigest, json());
+  const std::string body = digest.is_string() ? with_placeholder(text, digest.get<std::string>()) : "";
+  if (body.empty()) throw CheckpointError(file, kManifestDigest, "missing (damaged)");
+  if (sha256_hex(body) != digest.get<std::string>())
+    throw CheckpointError(file, "", std::string("does not match its own ") + kManifestDigest + " (damaged or edited)");
   return m;
 }
 
@@ -121,6 +160,7 @@ CheckpointManifest manifest_of(const fs::path& file, const json& m) {
   }
 }
 
+// Every file is checked against the manifest; without shards, the shard files are checked, not kept.
 CheckpointContents read(const fs::path& path, bool shards) {
   const fs::path dir = find_checkpoint(path);
   const json m = read_manifest(dir);
@@ -128,12 +168,13 @@ CheckpointContents read(const fs::path& path, bool shards) {
   CheckpointContents c;
   c.manifest = manifest_of(manifest_file, m);
   try {
-    c.weights = decode_weights(dir / "weights.bin", checked_file(dir, m.at("weights"), "weights"));
-    if (shards) {
-      for (const json& s : m.at("shards")) {
-        c.blobs.push_back(checked_file(dir, s.at("state"), "shard state"));
-        c.actor_states.push_back(s.contains("actor") ? checked_file(dir, s.at("actor"), "actor state") : "");
-      }
+    c.weights = decode_weights(dir / "weights.bin", checked_file(dir, m.at("weights"), "the weights file"));
+    for (const json& s : m.at("shards")) {
+      std::string blob = checked_file(dir, s.at("state"), "the shard state");
+      std::string actor = s.contains("actor") ? checked_file(dir, s.at("actor"), "the actor state") : "";
+      if (!shards) continue;
+      c.blobs.push_back(std::move(blob));
+      c.actor_states.push_back(std::move(actor));
     }
   } catch (const json::exception& e) {
     throw CheckpointError(manifest_file, "", std::string("incomplete manifest: ") + e.what());
@@ -141,16 +182,8 @@ CheckpointContents read(const fs::path& path, bool shards) {
   return c;
 }
 
-}  // namespace
-
-fs::path write_checkpoint(const fs::path& run_dir, const CheckpointContents& c) {
-  char name[32];
-  std::snprintf(name, sizeof name, "iteration-%06lld", static_cast<long long>(c.manifest.iteration));
-  fs::path final_dir = run_dir / "checkpoints" / name;
-  const fs::path dir = final_dir.string() + ".partial";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-
+// Writes the checkpoint's files and manifest into dir.
+void write_files(const fs::path& dir, const CheckpointContents& c) {
   json shards = json::array();
   for (std::size_t i = 0; i < c.blobs.size(); ++i) {
     json s{{"state", file_entry(dir, shard_file(i, "bin"), c.blobs[i])}};
@@ -173,34 +206,63 @@ fs::path write_checkpoint(const fs::path& run_dir, const CheckpointContents& c) 
                 {"recurrent_shards", m.recurrent_shards},
                 {"weights_digest", m.weights_digest},
                 {"weights", file_entry(dir, "weights.bin", encode_weights(c.weights))},
-                {"shards", std::move(shards)}};
-  write_file_atomically(dir / kManifest, manifest.dump(2) + "\n");
-  // The complete directory takes its final name in one step; an older one of the same iteration
-  // goes only after that.
-  const fs::path old = final_dir.string() + ".old";
-  fs::remove_all(old);
-  std::error_code ec;
-  if (fs::exists(final_dir, ec)) fs::rename(final_dir, old);
-  fs::rename(dir, final_dir);
-  fs::remove_all(old);
+                {"shards", std::move(shards)},
+                {kManifestDigest, kDigestPlaceholder}};
+  // The digest covers the manifest's text with the placeholder where the digest goes.
+  std::string text = manifest.dump(2) + "\n";
+  const std::string digest = sha256_hex(text);
+  text.replace(text.rfind(kDigestPlaceholder), kDigestPlaceholder.size(), digest);
+  write_file_atomically(dir / kManifest, text);
+  sync_directory(dir);
+}
+
+}  // namespace
+
+fs::path write_checkpoint(const fs::path& run_dir, const CheckpointContents& c) {
+  char name[32];
+  std::snprintf(name, sizeof name, "iteration-%06lld", static_cast<long long>(c.manifest.iteration));
+  const fs::path parent = run_dir / "checkpoints";
+  const fs::path final_dir = parent / name;
+  const fs::path dir = final_dir.string() + kPartial;
+  const fs::path old = final_dir.string() + kOld;
+  std::error_code ignored;
+  try {
+    fs::remove_all(dir);  // left by a run that crashed while writing it
+    fs::create_directories(dir);
+    write_files(dir, c);
+    // The complete directory takes its final name in one step, so no reader ever sees part of it; an
+    // older one of the same iteration goes only after that.
+    fs::remove_all(old);
+    if (fs::exists(final_dir)) fs::rename(final_dir, old);
+    fs::rename(dir, final_dir);
+    sync_directory(parent);
+  } catch (const std::exception& e) {
+    fs::remove_all(dir, ignored);  // frees the space the partial checkpoint took
+    if (!fs::exists(final_dir, ignored) && fs::exists(old, ignored)) fs::rename(old, final_dir, ignored);
+    throw CheckpointError(final_dir, "", std::string("cannot write this checkpoint: ") + e.what());
+  }
+  fs::remove_all(old, ignored);
   return final_dir;
 }
 
 fs::path find_checkpoint(const fs::path& path) {
   std::error_code ec;
   if (fs::exists(path / kManifest, ec)) return path;
+  if (iteration_of(path) >= 0 && fs::is_directory(path, ec)) return path;  // read_manifest names what is missing
   const fs::path root = fs::is_directory(path / "checkpoints", ec) ? path / "checkpoints" : path;
   if (!fs::is_directory(root, ec)) throw CheckpointError(path, "", "no such checkpoint or run directory");
+  // The latest checkpoint, complete or not: a directory of that name is complete once it exists
+  // (write_checkpoint), so one without a manifest is damaged and read_manifest says so.
   fs::path best;
   std::int64_t best_iteration = -1;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::int64_t it = iteration_of(entry.path());
-    if (it > best_iteration && fs::exists(entry.path() / kManifest, ec)) {
+    if (it > best_iteration && entry.is_directory(ec)) {
       best = entry.path();
       best_iteration = it;
     }
   }
-  if (best.empty()) throw CheckpointError(path, "", "holds no complete checkpoint (no iteration-*/manifest.json)");
+  if (best.empty()) throw CheckpointError(path, "", "holds no checkpoint (no iteration-NNNNNN directory)");
   return best;
 }
 

@@ -5,10 +5,14 @@
 //     shard-0000.bin …     each shard's blob (shard_checkpoint.hpp), one per actor
 //     shard-0003.actor     an actor's own state where it has one (the supervisor's metrics)
 //     weights.bin          the plastic weights in canonical order (for `eligo eval`)
-//     manifest.json        written last, by atomic rename: a checkpoint without it does not exist
+//     manifest.json        written last
 //
-// The manifest names the run's config by digest, the partition, the slice and the iteration, and
-// each file's size and SHA-256, so a damaged or swapped file is found before anything is restored.
+// The manifest names the run's config by digest, the partition, the slice and the iteration, each
+// file's size and SHA-256, and its own SHA-256 (manifest_sha256), so a damaged, truncated, missing or
+// swapped file is found before anything is restored. A checkpoint is written in
+// iteration-NNNNNN.partial/ beside it, every file fsynced, and renamed to its name only when
+// complete: a directory iteration-NNNNNN is whole or damaged, never half-written. Readers ignore
+// the .partial (and .old) directories.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -47,17 +51,20 @@ struct CheckpointContents {
 };
 
 // Writes RUN/checkpoints/iteration-NNNNNN and returns its path. An existing checkpoint of the same
-// iteration is replaced only once the new one is complete.
+// iteration is replaced only once the new one is complete. On failure (a full disk) the partial
+// directory is removed, every other checkpoint is left as it was, and CheckpointError names the
+// checkpoint, the file and the system's reason.
 std::filesystem::path write_checkpoint(const std::filesystem::path& run_dir, const CheckpointContents& c);
 
-// `path` is a checkpoint directory or a run directory (then its latest complete checkpoint is used).
-// Checks the manifest and every file against it; CheckpointError names the file and the problem.
+// `path` is a checkpoint directory or a run directory (then its latest checkpoint is used; if that one
+// is damaged it is refused, not passed over). Checks the manifest and every file against it;
+// CheckpointError names the file and the problem.
 CheckpointContents read_checkpoint(const std::filesystem::path& path);
 
 // The checkpoint directory read_checkpoint would use.
 std::filesystem::path find_checkpoint(const std::filesystem::path& path);
 
-// Only the manifest and weights (what evaluation needs), with the same checks.
+// Only the manifest and weights (what evaluation needs), after the same checks of every file.
 CheckpointContents read_checkpoint_weights(const std::filesystem::path& path);
 
 }  // namespace eligo

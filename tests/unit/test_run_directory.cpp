@@ -1,6 +1,8 @@
 // actors/session/run_directory.hpp: what the writer of `eligo train` puts into a run directory reads
 // back through the reader of `eligo plot`, line for line, and a resumed run keeps exactly the lines up
-// to its checkpoint. Also actors/run_ledger.hpp: a checkpoint is handed on once every shard's part is in.
+// to its checkpoint, and a line that cannot be written (a full disk) is an error naming the file, which
+// keeps only whole lines. Also actors/run_ledger.hpp: a checkpoint is handed on once every shard's part
+// is in.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
@@ -11,6 +13,8 @@
 #include "actors/run_ledger.hpp"
 #include "actors/session/run_directory.hpp"
 #include "actors/session/training_schedule.hpp"
+#include "tests/support/error_text.hpp"
+#include "tests/support/file_size_limit.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -67,6 +71,39 @@ TEST_CASE("a resumed run keeps the lines up to its checkpoint's iteration", "[ru
   const std::vector<IterationMetrics> m = read_metrics(dir.path() / files::kMetrics);
   REQUIRE(m.size() == 3);
   CHECK(m[2].loss == 9.0);
+}
+
+TEST_CASE("a metrics line that does not fit is an error naming the file, and no half line stays", "[run_directory]") {
+  const test::TempDir dir("eligo_run_directory_full");
+  const std::filesystem::path metrics = dir.path() / files::kMetrics;
+  RunDirectoryWriter w(dir.path(), -1);
+  std::string error = "no error";
+  std::int64_t written = 0;
+  {
+    // Files may not grow past 1000 bytes: the line that crosses it is cut short, as on a full disk.
+    const test::FileSizeLimit limit(1000);
+    error = test::error_text<std::runtime_error>([&] {
+      while (written < 1000) w.append(metrics_line(++written, 0.125));
+    });
+  }
+  CHECK(error == "cannot append to " + metrics.string() + ": File too large");
+  const std::vector<IterationMetrics> kept = read_metrics(metrics);
+  REQUIRE(kept.size() == static_cast<std::size_t>(written - 1));  // every line but the one that failed
+  CHECK(kept.back().iteration == written - 1);
+  const std::string text = text_of(metrics);
+  CHECK(text.size() < 1000);
+  CHECK(text.back() == '\n');
+  // With room again the file goes on after its last whole line.
+  w.append(metrics_line(written, 0.25));
+  CHECK(read_metrics(metrics).back().iteration == written);
+  CHECK_THAT(
+      test::error_text<std::runtime_error>([&] {
+        const test::FileSizeLimit limit(10);
+        w.write_summary(RunSummary{});
+      }),
+      Catch::Matchers::Equals("cannot write " + (dir.path() / "summary.json.tmp").string() + ": File too large"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "summary.json.tmp"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "summary.json"));
 }
 
 TEST_CASE("checkpoints fall on the slice that ends their iteration, the last one on the run's end", "[run_directory]") {
