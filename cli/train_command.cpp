@@ -99,6 +99,11 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--cluster", o->cluster,
                   "Run on the node daemons listed in this cluster file (eligo node; see examples/cluster.yaml)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--restart", r.restarts,
+                  "Cluster runs: when nodes are lost (dead, silent, cut off), carry on without them from the last "
+                  "complete checkpoint, at most this many times (spares first; the digest is the same)")
+      ->check(CLI::Range(0u, 1000u))
+      ->needs("--cluster");
   cmd->add_flag("--insecure", o->insecure,
                 "Cluster runs: plain TCP without TLS or authentication (only on a trusted network)");
   cmd->callback([o, shards, &exit_code] {

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <set>
+#include <thread>
 
 #include "actors/cluster/cluster_messages.hpp"
 #include "actors/cluster/control_codec.hpp"
@@ -22,6 +24,10 @@ namespace {
 using actors::RunFailed;
 constexpr auto kSetupTimeout = std::chrono::minutes(10);  // building a large network takes a while
 constexpr auto kResultsTimeout = std::chrono::minutes(5);
+// A node still busy with the session of a coordinator that just went away ends it within a heartbeat
+// timeout; until then (and a little longer) its hello is asked again.
+constexpr auto kBusyRetry = std::chrono::milliseconds(250);
+using Clock = std::chrono::steady_clock;
 
 std::string new_session_id() {
   std::random_device rd;
@@ -78,8 +84,9 @@ caf::actor reach_node(caf::actor_system& sys, const NodeAddress& n, const Contro
 }
 
 // One distributed run, step by step: join (hello to every node), set up (placement, every node builds
-// and links), run (the nodes' events drive the same bookkeeping as the single-process coordinator),
-// gather (weights and counters). Any failure after the first node joined stops every node that joined.
+// and links), run (the nodes' events drive the same bookkeeping as the single-process coordinator;
+// heartbeats both ways), gather (weights and counters). Any failure after the first node joined stops
+// every node that joined. A failure that is a node's (unreachable, dead, silent, cut off) is NodesLost.
 class ClusterRunner {
  public:
   ClusterRunner(caf::actor_system& sys, const ClusterRun& run, const ControlSecurity& security,
@@ -90,8 +97,9 @@ class ClusterRunner {
         security_(security),
         options_(options),
         roles_(shard_roles(options.input_shards, options.shards)),
-        ledger_(roles_.size(), callbacks) {
-    c_.nodes = run.cluster.nodes;
+        ledger_(roles_.size(), callbacks, /*keep_weights=*/true, options.keep_iterations) {
+    file_index_ = active_nodes(run);
+    for (std::size_t k : file_index_) c_.nodes.push_back(run.cluster.nodes.at(k));
     c_.roles = roles_;
   }
 
@@ -114,39 +122,66 @@ class ClusterRunner {
 
  private:
   std::chrono::milliseconds timeout() const { return run_.cluster.connect_timeout; }
+  std::chrono::milliseconds heartbeat_timeout() const { return run_.cluster.heartbeat_timeout; }
 
   void stop_nodes(const std::string& reason) {
     for (const caf::actor& n : c_.node_actors) self_->send(n, stop_atom::value, reason);
   }
 
+  // A failure of these session nodes: by cluster-file index, with the placement as it stands.
+  [[noreturn]] void lost(const std::string& what, const std::set<std::uint32_t>& nodes) {
+    std::vector<std::size_t> lost_nodes, placement;
+    for (std::uint32_t i : nodes) lost_nodes.push_back(file_index_[i]);
+    for (std::uint32_t n : c_.node_of) placement.push_back(file_index_[n]);
+    throw NodesLost(what, std::move(lost_nodes), std::move(placement));
+  }
+
+  // One hello; false if the node is busy with another session (it may be ending it right now).
+  bool hello(std::uint32_t i, const caf::actor& node) {
+    const NodeAddress& n = c_.nodes[i];
+    wire::NodeHello hello;
+    hello.set_protocol_version(kClusterProtocolVersion);
+    hello.set_config_digest(run_.config_digest);
+    hello.set_coordinator(run_.cluster.name);
+    hello.set_session(session_);
+    hello.set_node_index(i);
+    hello.set_heartbeat_timeout_ms(static_cast<std::uint32_t>(heartbeat_timeout().count()));
+    std::string bytes, failure;
+    self_->request(node, timeout(), hello_atom::value, hello.SerializeAsString(), caf::actor_cast<caf::actor>(self_))
+        .receive([&](std::string& reply) { bytes = std::move(reply); },
+                 [&](caf::error& e) { failure = sys_.render(e); });
+    if (!failure.empty()) lost("node " + n.name + " (" + n.endpoint() + ") did not answer the hello: " + failure, {i});
+    const auto reply = parse_control<wire::NodeHelloReply>(bytes, "hello reply");
+    if (reply.busy()) return false;
+    if (!reply.error().empty())
+      throw RunFailed("node " + n.name + " (" + n.endpoint() + ") refused the run: " + reply.error());
+    threads_.push_back(n.threads);
+    data_ports_.push_back(reply.data_port());
+    spdlog::info("cluster: node {} ({}) joined: {} thread(s), data port {}", n.name, n.endpoint(), reply.threads(),
+                 reply.data_port());
+    return true;
+  }
+
   // Reaches every node and checks protocol version and config digest; the nodes open their data ports.
+  // An unreachable node is lost; one busy with another session is asked again for a while.
   void join() {
-    const caf::actor me = caf::actor_cast<caf::actor>(self_);
     for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
       const NodeAddress& n = c_.nodes[i];
-      caf::actor node = reach_node(sys_, n, security_, timeout());
-      wire::NodeHello hello;
-      hello.set_protocol_version(kClusterProtocolVersion);
-      hello.set_config_digest(run_.config_digest);
-      hello.set_coordinator(run_.cluster.name);
-      hello.set_session(session_);
-      hello.set_node_index(i);
-      std::string bytes, failure;
-      self_->request(node, timeout(), hello_atom::value, hello.SerializeAsString(), me)
-          .receive([&](std::string& reply) { bytes = std::move(reply); },
-                   [&](caf::error& e) { failure = sys_.render(e); });
-      if (!failure.empty())
-        throw RunFailed("node " + n.name + " (" + n.endpoint() + ") did not answer the hello: " + failure);
-      const auto reply = parse_control<wire::NodeHelloReply>(bytes, "hello reply");
-      if (!reply.error().empty())
-        throw RunFailed("node " + n.name + " (" + n.endpoint() + ") refused the run: " + reply.error());
+      caf::actor node;
+      try {
+        node = reach_node(sys_, n, security_, timeout());
+      } catch (const RunFailed& e) {
+        lost(e.what(), {i});
+      }
+      const auto give_up = Clock::now() + 2 * heartbeat_timeout() + timeout();
+      while (!hello(i, node)) {
+        if (Clock::now() > give_up)
+          throw RunFailed("node " + n.name + " (" + n.endpoint() + ") is busy with the session of another coordinator");
+        std::this_thread::sleep_for(kBusyRetry);
+      }
       self_->monitor(node);
       c_.node_actors.push_back(node);
       c_.node_of_actor[node.address()] = i;
-      threads_.push_back(n.threads);
-      data_ports_.push_back(reply.data_port());
-      spdlog::info("cluster: node {} ({}) joined: {} thread(s), data port {}", n.name, n.endpoint(), reply.threads(),
-                   reply.data_port());
     }
   }
 
@@ -192,7 +227,7 @@ class ClusterRunner {
   // Places the shards; every node builds and links at once (its links wait for the others), then each
   // setup reply is read. The shard actors the nodes report are monitored from here on.
   void set_up(Step slice_steps, Step n_steps) {
-    c_.node_of = place_shards(options_.input_shards, options_.shards, threads_);
+    c_.node_of = placement();
     const wire::SessionSetup setup = common_setup(slice_steps, n_steps);
     using Handle = decltype(self_->request(c_.node_actors[0], kSetupTimeout, setup_atom::value, std::string{}));
     std::vector<Handle> pending;
@@ -209,6 +244,7 @@ class ClusterRunner {
       pending.push_back(self_->request(c_.node_actors[i], kSetupTimeout, setup_atom::value, mine.SerializeAsString()));
     }
     std::string failure;
+    std::set<std::uint32_t> silent;
     std::size_t n_actors = 0;
     for (std::uint32_t i = 0; i < pending.size(); ++i) {
       std::string bytes;
@@ -223,6 +259,7 @@ class ClusterRunner {
           },
           [&](caf::error& e) {
             if (failure.empty()) failure = c_.describe(i) + ": no setup reply: " + sys_.render(e);
+            silent.insert(i);
           });
       if (bytes.empty()) continue;
       const auto ready = parse_control<wire::SessionReady>(bytes, "setup reply");
@@ -231,6 +268,7 @@ class ClusterRunner {
     if (failure.empty() && n_actors != c_.roles.size())
       failure = "the nodes run " + std::to_string(n_actors) + " shard actors, the network has " +
                 std::to_string(c_.roles.size());
+    if (!silent.empty()) lost(failure, silent);
     if (!failure.empty()) throw RunFailed(failure);
     for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) spdlog::info("cluster: {}", c_.describe(i));
   }
@@ -257,8 +295,9 @@ class ClusterRunner {
         break;
       case wire::NodeEvent::kLinkLost: {
         const std::uint32_t peer = e.peer_index() < c_.nodes.size() ? e.peer_index() : from;
-        ledger_.fail("lost " + c_.describe(peer) + ": its data link to node " + c_.nodes[from].name + " broke (" +
-                     e.link_lost() + ")");
+        const std::string why = "its data link to node " + c_.nodes[from].name + " broke (" + e.link_lost() + ")";
+        suspects_.emplace(peer, why);
+        ledger_.fail("lost " + c_.describe(peer) + ": " + why);
         break;
       }
       case wire::NodeEvent::kActorFailed:
@@ -271,25 +310,89 @@ class ClusterRunner {
   }
 
   // Until every shard is done, or a node, link or actor fails (reported at once: down messages and
-  // lost links arrive as soon as a connection breaks).
+  // lost links arrive as soon as a connection breaks; a silent node or link within a heartbeat
+  // timeout).
   void run_to_end() {
     ledger_.start();
     for (const caf::actor& n : c_.node_actors) self_->send(n, go_atom::value);
+    std::vector<Clock::time_point> heard(c_.nodes.size(), Clock::now());
+    const auto interval = heartbeat_timeout() / 3;
+    auto next_beat = Clock::now();
     while (ledger_.running()) {
+      if (Clock::now() >= next_beat) {
+        for (const caf::actor& n : c_.node_actors) self_->send(n, beat_atom::value);
+        next_beat = Clock::now() + interval;
+      }
       self_->receive(
           [&](event_atom, const std::string& bytes) { on_event(parse_control<wire::NodeEvent>(bytes, "node event")); },
-          [&](caf::down_msg& dm) {
-            auto it = c_.node_of_actor.find(dm.source);
-            ledger_.fail("lost " +
-                         (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) + ": " +
-                         sys_.render(dm.reason));
-          });
+          [&](beat_atom, std::uint32_t node) {
+            if (node < heard.size()) heard[node] = Clock::now();
+          },
+          [&](caf::down_msg& dm) { on_down(dm); }, caf::after(interval) >> [] {});
+      for (std::uint32_t i = 0; i < heard.size() && ledger_.running(); ++i) {
+        if (Clock::now() - heard[i] <= heartbeat_timeout()) continue;
+        const std::string why =
+            "silent for more than " + std::to_string(heartbeat_timeout().count()) + " ms (no heartbeat)";
+        suspects_.emplace(i, why);
+        ledger_.fail("lost " + c_.describe(i) + ": " + why);
+      }
     }
     ledger_.stop();
-    if (ledger_.failed()) {
+    if (!ledger_.failed()) return;
+    if (suspects_.empty() && !lost_connection_) {
       spdlog::error("cluster: {}", ledger_.failure());
       throw RunFailed(ledger_.failure());
     }
+    confirm_suspects();
+    if (suspects_.empty()) {  // every node answers: a connection dropped, run again on the same nodes
+      spdlog::error("cluster: {} (every node still answers)", ledger_.failure());
+      lost(ledger_.failure(), {});
+    }
+    std::string what;
+    std::set<std::uint32_t> nodes;
+    for (const auto& [i, why] : suspects_) {
+      what += (what.empty() ? "lost " : "; lost ") + c_.describe(i) + ": " + why;
+      nodes.insert(i);
+    }
+    spdlog::error("cluster: {}", what);
+    lost(what, nodes);
+  }
+
+  void on_down(const caf::down_msg& dm) {
+    auto it = c_.node_of_actor.find(dm.source);
+    // A connection that dropped, not an actor that failed: confirm_suspects finds out whose.
+    if (dm.reason == caf::exit_reason::remote_link_unreachable) lost_connection_ = true;
+    ledger_.fail("lost " + (it == c_.node_of_actor.end() ? "an unknown remote actor" : c_.describe(it->second)) + ": " +
+                 sys_.render(dm.reason));
+  }
+
+  // After the first failure: which nodes are gone? When one node's connection drops, CAF 0.17 reports
+  // every remote actor as unreachable (remote_link_unreachable), those of the nodes still alive too,
+  // and the old connections are of no use any more. So every node not yet known to be lost (silent,
+  // or cut off from a peer) is asked by a fresh TCP connection to its control port instead: one that
+  // refuses (a dead process) or does not answer within a heartbeat timeout (a partition) is lost.
+  void confirm_suspects() {
+    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
+      if (suspects_.count(i)) continue;
+      const NodeAddress& n = c_.nodes[i];
+      if (auto why = probe_tcp(n.host, n.port, heartbeat_timeout()))
+        suspects_.emplace(i, "its control port does not answer (" + *why + ")");
+    }
+  }
+
+  // Where each shard goes: as the caller said (cluster-file indices), or by thread counts.
+  std::vector<std::uint32_t> placement() const {
+    if (run_.placement.empty()) return place_shards(options_.input_shards, options_.shards, threads_);
+    if (run_.placement.size() != roles_.size())
+      throw RunFailed("the placement names " + std::to_string(run_.placement.size()) + " shards, the network has " +
+                      std::to_string(roles_.size()));
+    std::vector<std::uint32_t> node_of;
+    for (std::size_t k : run_.placement) {
+      auto it = std::find(file_index_.begin(), file_index_.end(), k);
+      if (it == file_index_.end()) throw RunFailed("the placement names a node that does not take part");
+      node_of.push_back(static_cast<std::uint32_t>(it - file_index_.begin()));
+    }
+    return node_of;
   }
 
   void add_results(const wire::SessionResults& r) {
@@ -315,7 +418,7 @@ class ClusterRunner {
       self_->request(c_.node_actors[i], kResultsTimeout, results_atom::value)
           .receive([&](std::string& reply) { bytes = std::move(reply); },
                    [&](caf::error& e) { failure = sys_.render(e); });
-      if (!failure.empty()) throw RunFailed("gathering results: " + c_.describe(i) + ": no results: " + failure);
+      if (!failure.empty()) lost("gathering results: " + c_.describe(i) + ": no results: " + failure, {i});
       const auto r = parse_control<wire::SessionResults>(bytes, "results");
       if (!r.error().empty()) throw RunFailed("gathering results: " + c_.describe(i) + ": " + r.error());
       add_results(r);
@@ -330,11 +433,22 @@ class ClusterRunner {
   const std::vector<ShardRole> roles_;
   const std::string session_ = new_session_id();
   Cluster c_;
+  std::vector<std::size_t> file_index_;            // cluster-file index of each session node
+  std::map<std::uint32_t, std::string> suspects_;  // session nodes lost (silent, cut off, gone), and why
+  bool lost_connection_ = false;                   // a remote actor became unreachable
   std::vector<std::uint32_t> threads_, data_ports_;
   actors::RunLedger ledger_;
 };
 
 }  // namespace
+
+std::vector<std::size_t> active_nodes(const ClusterRun& run) {
+  if (!run.active.empty()) return run.active;
+  std::vector<std::size_t> active;
+  for (std::size_t i = 0; i < run.cluster.nodes.size(); ++i)
+    if (!run.cluster.nodes[i].spare) active.push_back(i);
+  return active;
+}
 
 actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n_steps,
                                  const actors::RunOptions& options, const actors::Callbacks& callbacks) {

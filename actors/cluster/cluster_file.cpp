@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -50,7 +51,8 @@ ClusterSpec load_cluster_file(const std::filesystem::path& file) {
     fail(file, "malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   if (!root.IsMap()) fail(file, "expected a map with a 'nodes' list");
-  refuse_unknown_keys(root, {"certs", "name", "connect_timeout_s", "data_plane", "nodes"}, file, "");
+  refuse_unknown_keys(root, {"certs", "name", "connect_timeout_s", "heartbeat_timeout_s", "data_plane", "nodes"}, file,
+                      "");
   ClusterSpec spec;
   try {
     if (root["certs"]) {
@@ -62,6 +64,11 @@ ClusterSpec load_cluster_file(const std::filesystem::path& file) {
       const double s = root["connect_timeout_s"].as<double>();
       if (!(s > 0 && s <= 600)) fail(file, "connect_timeout_s must be in (0, 600] seconds");
       spec.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::lround(s * 1000)));
+    }
+    if (root["heartbeat_timeout_s"]) {
+      const double s = root["heartbeat_timeout_s"].as<double>();
+      if (!(s >= 0.3 && s <= 600)) fail(file, "heartbeat_timeout_s must be in [0.3, 600] seconds");
+      spec.heartbeat_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::lround(s * 1000)));
     }
     if (root["data_plane"]) {
       const std::string kind = root["data_plane"].as<std::string>();
@@ -79,7 +86,7 @@ ClusterSpec load_cluster_file(const std::filesystem::path& file) {
       const std::string where = "nodes[" + std::to_string(i) + "]: ";
       const YAML::Node n = nodes[i];
       if (!n.IsMap()) fail(file, where + "expected a map with name, address and threads");
-      refuse_unknown_keys(n, {"name", "address", "threads"}, file, where);
+      refuse_unknown_keys(n, {"name", "address", "threads", "spare"}, file, where);
       if (!n["address"]) fail(file, where + "missing 'address' (HOST:PORT of `eligo node --listen`)");
       NodeAddress a;
       try {
@@ -92,10 +99,13 @@ ClusterSpec load_cluster_file(const std::filesystem::path& file) {
       const std::int64_t threads = n["threads"] ? n["threads"].as<std::int64_t>() : 1;
       if (threads < 1 || threads > 1024) fail(file, where + "threads must be from 1 to 1024");
       a.threads = static_cast<std::uint32_t>(threads);
+      a.spare = n["spare"] && n["spare"].as<bool>();
       if (!endpoints.insert(a.endpoint()).second) fail(file, where + "address " + a.endpoint() + " is listed twice");
       if (!names.insert(a.name).second) fail(file, where + "name '" + a.name + "' is listed twice");
       spec.nodes.push_back(a);
     }
+    if (std::all_of(spec.nodes.begin(), spec.nodes.end(), [](const NodeAddress& a) { return a.spare; }))
+      fail(file, "every node is a spare: at least one must take shards at the start");
   } catch (const YAML::Exception& e) {
     fail(file, "line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

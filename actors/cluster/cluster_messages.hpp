@@ -7,7 +7,7 @@
 
 namespace eligo::cluster {
 
-inline constexpr std::uint32_t kClusterProtocolVersion = 1;
+inline constexpr std::uint32_t kClusterProtocolVersion = 2;  // 2: heartbeats, spares
 
 // coordinator → node: (hello_atom, NodeHello, caf::actor coordinator) → reply NodeHelloReply
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
@@ -19,6 +19,12 @@ using go_atom = caf::atom_constant<caf::atom("go")>;
 using results_atom = caf::atom_constant<caf::atom("results")>;
 // coordinator → node: (stop_atom, reason): end the session, whatever state it is in
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+// coordinator → node: (beat_atom), every third of the heartbeat timeout while a run goes; the node
+// answers (beat_atom, its node index). Either side that hears nothing for a whole timeout counts the
+// other as lost (docs/architecture.md §6, failure detection).
+using beat_atom = caf::atom_constant<caf::atom("beat")>;
+// node → itself: (tick_atom, session generation): time to check that the coordinator still beats
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // node → coordinator: (event_atom, NodeEvent)
 using event_atom = caf::atom_constant<caf::atom("event")>;
 // node → node on the middleman-only data path: (frame_atom, sender node index, data-plane frame)

@@ -11,11 +11,13 @@
 
 #include "actors/cluster/cluster_messages.hpp"
 #include "actors/cluster/node_session.hpp"
+#include "actors/transport/data_plane.hpp"
 
 namespace eligo::cluster {
 namespace {
 
 constexpr std::chrono::seconds kStopGrace{10};
+using Clock = std::chrono::steady_clock;
 
 // The published actor. Detached: building a network and linking to the other nodes block it, never a
 // scheduler thread that shard actors need.
@@ -43,10 +45,31 @@ class NodeActor final : public caf::event_based_actor {
           return caf::make_message(std::move(ready), std::move(actors));
         },
         [this](go_atom) {
-          if (session_) session_->go();
+          if (!session_) return;
+          session_->go();
+          // From now on the coordinator beats; before, this actor was busy building and linking.
+          expect_beats_ = true;
+          last_beat_ = Clock::now();
+          send(this, tick_atom::value, generation_);
+        },
+        [this](beat_atom) {
+          if (!session_ || caf::actor_cast<caf::actor_addr>(current_sender()) != session_->coordinator().address())
+            return;
+          last_beat_ = Clock::now();
+          send(session_->coordinator(), beat_atom::value, session_->index());
+        },
+        [this](tick_atom, std::uint64_t generation) {
+          if (!session_ || generation != generation_ || !expect_beats_) return;
+          if (Clock::now() - last_beat_ > heartbeat_timeout_) {
+            spdlog::warn("node {}: the coordinator of session {} was silent for more than {} ms; ending the session",
+                         options_.name, session_->id(), heartbeat_timeout_.count());
+            return end_session();
+          }
+          delayed_send(this, heartbeat_timeout_ / 3, tick_atom::value, generation_);
         },
         [this](results_atom) -> std::string {
           if (!session_) return {};
+          expect_beats_ = false;  // the run is over; the coordinator gathers, then stops the session
           return session_->results();
         },
         [this](stop_atom, const std::string& reason) {
@@ -88,10 +111,14 @@ class NodeActor final : public caf::event_based_actor {
                       options_.pinned_digest->substr(0, 12) + "…)");
     } else if (session_) {
       reply.set_error("busy with session " + session_->id() + " of another coordinator");
+      reply.set_busy(true);
     } else {
       end_session();
       try {
         session_ = std::make_unique<NodeSession>(system(), options_, hello, coordinator);
+        ++generation_;
+        heartbeat_timeout_ = hello.heartbeat_timeout_ms() > 0 ? std::chrono::milliseconds(hello.heartbeat_timeout_ms())
+                                                              : transport::kDefaultHeartbeatTimeout;
         monitor(coordinator);
         reply.set_data_port(session_->data_port());
         spdlog::info("node {}: session {} from {} (node index {}, config {}…)", options_.name, hello.session(),
@@ -108,11 +135,16 @@ class NodeActor final : public caf::event_based_actor {
   void end_session() {
     if (!session_) return;
     demonitor(session_->coordinator());
-    session_.reset();
+    expect_beats_ = false;
+    session_.reset();  // stops the session's actors and closes its data port and links
   }
 
   NodeOptions options_;
   std::unique_ptr<NodeSession> session_;
+  std::uint64_t generation_ = 0;  // of the session; a tick of an ended session is ignored
+  bool expect_beats_ = false;
+  Clock::time_point last_beat_;
+  std::chrono::milliseconds heartbeat_timeout_ = transport::kDefaultHeartbeatTimeout;
 };
 
 }  // namespace

@@ -51,7 +51,9 @@ NodeSession::NodeSession(caf::actor_system& sys, const NodeOptions& options, con
         if (!router->deliver(std::move(batch)))
           spdlog::warn("node {}: node {} sent a batch that no shard here listens to", name, peer);
       },
-      [agent](std::uint32_t peer, const std::string& why) { caf::anon_send(agent, lost_atom::value, peer, why); });
+      [agent](std::uint32_t peer, const std::string& why) { caf::anon_send(agent, lost_atom::value, peer, why); },
+      hello.heartbeat_timeout_ms() > 0 ? std::chrono::milliseconds(hello.heartbeat_timeout_ms())
+                                       : transport::kDefaultHeartbeatTimeout);
   data_port_ = plane_->listen(options_.host, options_.data_port);
 }
 

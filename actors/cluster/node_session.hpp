@@ -37,6 +37,7 @@ class NodeSession {
   std::string results();  // SessionResults
 
   const std::string& id() const { return id_; }
+  std::uint32_t index() const { return index_; }
   const caf::actor& coordinator() const { return coordinator_; }
   const caf::actor& agent() const { return agent_; }
   std::uint16_t data_port() const { return data_port_; }

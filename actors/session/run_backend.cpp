@@ -1,6 +1,9 @@
 #include "actors/session/run_backend.hpp"
 
+#include <stdexcept>
 #include <utility>
+
+#include "actors/cluster/placement.hpp"
 
 namespace eligo::session {
 namespace {
@@ -26,10 +29,34 @@ class OnCluster final : public RunBackend {
   }
   // A placeholder for the cluster file the run was started with.
   std::string resume_arguments() const override { return " --cluster CLUSTER.yaml"; }
-  std::optional<std::size_t> nodes() const override { return run_.cluster.nodes.size(); }
+  std::optional<std::size_t> nodes() const override { return active().size(); }
+
+  std::optional<NodeRecovery> recover(const actors::RunFailed& failure) override {
+    const auto* lost = dynamic_cast<const cluster::NodesLost*>(&failure);
+    if (!lost) return std::nullopt;
+    cluster::Replacement r;
+    try {
+      r = cluster::replace_lost(run_.cluster, active(), lost->lost, lost->placement);
+    } catch (const std::invalid_argument&) {
+      return std::nullopt;  // no node left
+    }
+    NodeRecovery out;
+    for (std::size_t k : lost->lost) out.lost_nodes.push_back(describe(k));
+    for (std::size_t k : r.took_over) out.to_nodes.push_back(describe(k));
+    out.moved_shards = r.moved_shards;
+    run_.active = std::move(r.active);
+    run_.placement = std::move(r.placement);
+    return out;
+  }
 
  private:
-  const cluster::ClusterRun run_;
+  std::vector<std::size_t> active() const { return cluster::active_nodes(run_); }
+  std::string describe(std::size_t k) const {
+    const cluster::NodeAddress& n = run_.cluster.nodes.at(k);
+    return n.name + " (" + n.endpoint() + ")";
+  }
+
+  cluster::ClusterRun run_;
   const Step slice_steps_, n_steps_;
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/cluster/cluster_coordinator.hpp"
 #include "actors/coordinator.hpp"
@@ -15,6 +16,13 @@
 #include "runtime/config/training_config.hpp"
 
 namespace eligo::session {
+
+// What a backend changed to carry on after a failure (train --restart).
+struct NodeRecovery {
+  std::vector<std::string> lost_nodes;  // "name (host:port)"
+  std::vector<std::uint32_t> moved_shards;
+  std::vector<std::string> to_nodes;
+};
 
 class RunBackend {
  public:
@@ -26,6 +34,12 @@ class RunBackend {
   virtual std::string resume_arguments() const { return ""; }
   // Cluster runs: how many nodes ran the shards.
   virtual std::optional<std::size_t> nodes() const { return std::nullopt; }
+  // After `failure`: when it is one this backend can survive (nodes of a cluster lost), prepares the
+  // next run() without them and says what changed; otherwise nullopt.
+  virtual std::optional<NodeRecovery> recover(const actors::RunFailed& failure) {
+    (void)failure;
+    return std::nullopt;
+  }
 };
 
 // The config's network, with its task as input, in this process.

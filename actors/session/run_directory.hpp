@@ -77,6 +77,7 @@ inline constexpr char kSpikeFrameBytes[] = "spike_frame_bytes";
 inline constexpr char kErrorFrameBytes[] = "error_frame_bytes";
 inline constexpr char kSpikeFrameBytesPerSpike[] = "spike_frame_bytes_per_spike";
 inline constexpr char kNsPerSynapticEvent[] = "ns_per_synaptic_event";
+inline constexpr char kRecoveries[] = "recoveries";  // train --restart: one object per recovery
 }  // namespace fields
 
 // The recordings' header lines and the population column of recording/spikes.tsv.
@@ -144,6 +145,17 @@ struct RunSummary {
     std::uint64_t data_bytes_sent = 0, spike_frame_bytes = 0, error_frame_bytes = 0;
   };
   std::optional<Cluster> cluster;  // cluster runs
+  // train --restart: each time the run lost nodes and carried on without them.
+  struct Recovery {
+    std::string failure;                  // what stopped the run
+    std::vector<std::string> lost_nodes;  // "name (host:port)"
+    std::vector<std::uint32_t> moved_shards;
+    std::vector<std::string> to_nodes;  // the nodes that took the moved shards
+    std::string checkpoint;             // restored from; empty: from the start
+    std::int64_t from_iteration = 0;    // iterations done at that checkpoint
+    double seconds = 0.0;               // from the failure until the run went on (its next iteration)
+  };
+  std::vector<Recovery> recoveries;
 };
 
 // --- writing ----------------------------------------------------------------------------------------

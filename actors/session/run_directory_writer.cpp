@@ -130,6 +130,21 @@ fs::path RunDirectoryWriter::write_summary(const RunSummary& s) const {
   }
   j[f::kNsPerSynapticEvent] =
       s.synaptic_events > 0 ? s.simulate_seconds * 1e9 / static_cast<double>(s.synaptic_events) : 0.0;
+  if (s.cluster) {
+    nlohmann::ordered_json recoveries = nlohmann::ordered_json::array();
+    for (const RunSummary::Recovery& r : s.recoveries) {
+      nlohmann::ordered_json one;
+      one["failure"] = r.failure;
+      one["lost_nodes"] = r.lost_nodes;
+      one["moved_shards"] = r.moved_shards;
+      one["to_nodes"] = r.to_nodes;
+      one["checkpoint"] = r.checkpoint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.checkpoint);
+      one["from_iteration"] = r.from_iteration;
+      one["seconds"] = r.seconds;
+      recoveries.push_back(std::move(one));
+    }
+    j[f::kRecoveries] = std::move(recoveries);
+  }
   fs::path file = dir_ / files::kSummary;
   write_file_atomically(file, j.dump(2) + "\n");
   return file;

@@ -35,8 +35,10 @@ TrainingSession::TrainingSession(const TrainingRequest& request)
       slice_steps_(setup_.network.min_delay()),
       run_(request.run),
       best_loss_(INFINITY) {
+  run_.keep_iterations = false;  // every report goes to metrics.jsonl as it comes; the summary needs the last
   fs::create_directories(out_);
   if (!request.resume.empty()) resume_from(request.resume);
+  if (resumed_) resumed_from_iteration_ = done_iterations_;
   writer_ = std::make_unique<RunDirectoryWriter>(out_, resumed_ ? done_iterations_ : -1);
 
   if (request.cluster) {
@@ -59,11 +61,56 @@ TrainingSession::TrainingSession(const TrainingRequest& request)
     backend_ = in_process(setup_, plan_);
   }
 
+  plan_checkpoints();
+}
+
+void TrainingSession::plan_checkpoints() {
   schedule_ = make_schedule(setup_, slice_steps_, done_iterations_);
   run_.checkpoint_slices.clear();
   for (const auto& [slice, iteration] : schedule_.iteration_of_slice) run_.checkpoint_slices.push_back(slice);
+  best_loss_ = INFINITY;
   for (const IterationMetrics& m : writer_->kept_metrics())
     best_loss_ = std::min(best_loss_, m.loss.value_or(INFINITY));
+}
+
+// The backend re-places the lost nodes' shards; the run goes on from the last complete checkpoint,
+// read back from disk as --resume would, and the output files drop what came after it.
+bool TrainingSession::recover(const actors::RunFailed& failure) {
+  if (recoveries_.size() >= request_.restarts) return false;
+  const auto began = std::chrono::steady_clock::now();
+  const std::optional<NodeRecovery> r = backend_->recover(failure);
+  if (!r) return false;
+  RunSummary::Recovery rec;
+  rec.failure = failure.what();
+  rec.lost_nodes = r->lost_nodes;
+  rec.moved_shards = r->moved_shards;
+  rec.to_nodes = r->to_nodes;
+  rec.checkpoint = last_checkpoint_;
+  writer_.reset();
+  if (last_checkpoint_.empty()) {
+    run_.resume = nullptr;
+    done_iterations_ = 0;
+  } else {
+    resume_from(last_checkpoint_);
+  }
+  rec.from_iteration = done_iterations_;
+  writer_ = std::make_unique<RunDirectoryWriter>(out_, last_checkpoint_.empty() ? -1 : done_iterations_);
+  plan_checkpoints();
+  total_spikes_ = 0;
+  std::string shards;
+  for (std::uint32_t s : rec.moved_shards) shards += (shards.empty() ? "" : ", ") + std::to_string(s);
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  spdlog::warn("train: recovery {} of {}: lost {}; shard(s) {} now on {}; continuing from {}", recoveries_.size() + 1,
+               request_.restarts, join(rec.lost_nodes), shards.empty() ? "none" : shards, join(rec.to_nodes),
+               rec.checkpoint.empty() ? "the start (no complete checkpoint yet)"
+                                      : rec.checkpoint + " (iteration " + std::to_string(rec.from_iteration) + ")");
+  recoveries_.push_back(std::move(rec));
+  recovering_since_ = began;
+  return true;
 }
 
 TrainingSession::~TrainingSession() = default;
@@ -108,6 +155,13 @@ void TrainingSession::use_backend(std::unique_ptr<RunBackend> backend) { backend
 
 void TrainingSession::on_iteration(const actors::IterationReport& it, double elapsed, TrainingObserver& observer) {
   reported_iteration_ = true;
+  if (recovering_since_) {
+    recoveries_.back().seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - *recovering_since_).count();
+    spdlog::info("train: recovered in {:.2f} s (the run is at iteration {} again)", recoveries_.back().seconds,
+                 it.iteration + 1);
+    recovering_since_.reset();
+  }
   best_loss_ = std::min(best_loss_, it.loss);
   total_spikes_ += it.rec_spikes;
   const double task_seconds = static_cast<double>(plan_.steps_per_iteration()) * setup_.network.resolution_ms / 1e3;
@@ -180,14 +234,18 @@ TrainingOutcome TrainingSession::run(TrainingObserver& observer) {
   };
   callbacks.on_checkpoint = [&](actors::CheckpointParts&& parts) { on_checkpoint(parts, observer); };
   actors::RunResult r;
-  try {
-    r = backend_->run(run_, callbacks);
-  } catch (const actors::RunFailed& e) {
-    observer.run_ended();
-    // It never started: there is nothing to continue from, and the error says why.
-    if (last_checkpoint_.empty() && !reported_iteration_) throw;
-    // The outputs up to the last checkpoint are complete: say how to continue from there.
-    throw actors::RunFailed(std::string(e.what()) + "\n" + how_to_continue());
+  for (;;) {
+    try {
+      r = backend_->run(run_, callbacks);
+      break;
+    } catch (const actors::RunFailed& e) {
+      if (recover(e)) continue;
+      observer.run_ended();
+      // It never started: there is nothing to continue from, and the error says why.
+      if (last_checkpoint_.empty() && !reported_iteration_) throw;
+      // The outputs up to the last checkpoint are complete: say how to continue from there.
+      throw actors::RunFailed(std::string(e.what()) + "\n" + how_to_continue());
+    }
   }
   observer.run_ended();
   TrainingOutcome outcome;
@@ -209,7 +267,7 @@ RunSummary TrainingSession::summarize(const actors::RunResult& r) const {
   s.config = fs::absolute(request_.config).string();
   s.seed = setup_.seed;
   s.iterations = setup_.loss.n_iter;
-  if (resumed_) s.resumed_from_iteration = done_iterations_;
+  s.resumed_from_iteration = resumed_from_iteration_;
   s.final_loss = r.iterations.empty() ? NAN : r.iterations.back().loss;
   s.best_loss = best_loss_;
   if (!r.iterations.empty() && r.iterations.back().accuracy >= 0.0) s.final_accuracy = r.iterations.back().accuracy;
@@ -230,6 +288,7 @@ RunSummary TrainingSession::summarize(const actors::RunResult& r) const {
   if (const std::optional<std::size_t> nodes = backend_->nodes()) {
     s.cluster = RunSummary::Cluster{*nodes, r.data_bytes_sent, r.spike_frame_bytes, r.error_frame_bytes};
   }
+  s.recoveries = recoveries_;
   return s;
 }
 

@@ -6,11 +6,13 @@
 // metrics.jsonl and evaluations.jsonl as the run goes, the recording and summary.json at its end, and
 // on a failure the command that continues from the last complete checkpoint. It reports progress to
 // a TrainingObserver; where the shards run is its RunBackend's business.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/coordinator.hpp"
 #include "actors/session/run_backend.hpp"
@@ -36,6 +38,9 @@ struct TrainingRequest {
   ConfigOverrides overrides;
   std::optional<ClusterTarget> cluster;  // run on node daemons
   bool shards_given = false;             // else cluster runs use one recurrent shard per node thread
+  // Cluster runs: how many times a run that lost nodes carries on without them, from the last
+  // complete checkpoint (train --restart).
+  std::uint32_t restarts = 0;
 };
 
 struct TrainingOutcome {
@@ -60,7 +65,8 @@ class TrainingSession {
   void use_backend(std::unique_ptr<RunBackend> backend);
 
   // Runs to the end and writes the recording and summary.json. Throws actors::RunFailed, saying how
-  // to continue when a checkpoint was written, if the run fails.
+  // to continue when a checkpoint was written, if the run fails (after the request's restarts, when
+  // the backend could recover from the failure).
   TrainingOutcome run(TrainingObserver& observer);
 
  private:
@@ -68,6 +74,9 @@ class TrainingSession {
   static constexpr std::uint32_t kMinNeuronsPerShard = 250;
   void resume_from(const std::filesystem::path& resume);
   void fit_shards_to_network();
+  void plan_checkpoints();
+  // Prepares the next attempt after `failure`, or returns false when there is none.
+  bool recover(const actors::RunFailed& failure);
   void on_iteration(const actors::IterationReport& it, double elapsed, TrainingObserver& observer);
   void on_checkpoint(const actors::CheckpointParts& parts, TrainingObserver& observer);
   void write_checkpoint_after(std::int64_t iteration, const actors::CheckpointParts& parts,
@@ -82,7 +91,8 @@ class TrainingSession {
   const actors::IterationPlan plan_;
   const Step slice_steps_;
   actors::RunOptions run_;
-  std::optional<CheckpointManifest> resumed_;  // the checkpoint's manifest when resuming
+  std::optional<CheckpointManifest> resumed_;           // the checkpoint's manifest when resuming
+  std::optional<std::int64_t> resumed_from_iteration_;  // --resume (not a recovery)
   actors::ResumeFrom from_;
   std::int64_t done_iterations_ = 0;
   std::unique_ptr<RunDirectoryWriter> writer_;
@@ -95,6 +105,8 @@ class TrainingSession {
   bool reported_iteration_ = false;
   std::string last_checkpoint_;
   std::optional<actors::EvaluationResult> held_out_;
+  std::vector<RunSummary::Recovery> recoveries_;
+  std::optional<std::chrono::steady_clock::time_point> recovering_since_;  // until the next iteration
 };
 
 }  // namespace eligo::session

@@ -67,7 +67,8 @@ class Link {
 
 class Plane {
  public:
-  Plane(const LinkSecurity& security, std::uint32_t self, std::string session, OnBatch on_batch, OnLinkLost on_lost);
+  Plane(const LinkSecurity& security, std::uint32_t self, std::string session, OnBatch on_batch, OnLinkLost on_lost,
+        std::chrono::milliseconds heartbeat_timeout);
   ~Plane() {
     // A destructor must not throw; close() only fails when the I/O thread cannot be joined.
     try {
@@ -86,6 +87,8 @@ class Plane {
   // For the connections, on the I/O thread.
   asio::io_context& io() { return io_; }
   bool closing() const { return closing_; }
+  std::chrono::milliseconds heartbeat_timeout() const { return heartbeat_timeout_; }
+  const std::shared_ptr<const std::string>& heartbeat_frame() const { return heartbeat_frame_; }
   LinkHello own_hello() const { return {kLinkProtocolVersion, self_, session_}; }
   std::optional<std::string> mismatch(const LinkHello& hello) const;
   std::optional<std::string> add_link(std::uint32_t peer, const std::shared_ptr<Link>& link);
@@ -109,6 +112,9 @@ class Plane {
 
   const std::uint32_t self_;
   const std::string session_;
+  const std::chrono::milliseconds heartbeat_timeout_;
+  const std::shared_ptr<const std::string> heartbeat_frame_ =
+      std::make_shared<const std::string>(encode_frame(Heartbeat{}));
   OnBatch on_batch_;
   OnLinkLost on_lost_;
   std::optional<asio::ssl::context> tls_;  // outlives io_: TLS streams refer to it
@@ -133,7 +139,8 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
  public:
   using Done = std::function<void(const std::string& error)>;  // connector: "" when the link is up
 
-  Connection(Plane& plane, Stream stream) : plane_(plane), stream_(std::move(stream)), timer_(plane.io()) {}
+  Connection(Plane& plane, Stream stream)
+      : plane_(plane), stream_(std::move(stream)), timer_(plane.io()), heartbeat_timer_(plane.io()) {}
   ~Connection() override {
     if (done_) done_("the data plane was closed");
   }
@@ -216,6 +223,7 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
     const bool registered = state_ == State::established;
     state_ = State::shut;
     timer_.cancel();
+    heartbeat_timer_.cancel();
     resolver_.cancel();
     error_code ignored;
     stream_.lowest_layer().close(ignored);
@@ -295,17 +303,39 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
   void established() {
     state_ = State::established;
     timer_.cancel();
+    last_read_ = Clock::now();
+    beat();
     read_more();
+  }
+
+  // Every third of the timeout: a link that brought no byte for a whole timeout is silent (packets
+  // dropped without a reset never end a read), else a heartbeat goes out behind whatever is queued.
+  void beat() {
+    const auto timeout = plane_.heartbeat_timeout();
+    if (Clock::now() - last_read_ > timeout)
+      return fail("silent for more than " + std::to_string(timeout.count()) + " ms: no frame and no heartbeat");
+    try {
+      enqueue(plane_.heartbeat_frame());
+    } catch (const LinkError&) {
+      return;  // the queue is full: enqueue has scheduled the failure
+    }
+    heartbeat_timer_.expires_after(timeout / 3);
+    heartbeat_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (ec || self->gone()) return;
+      self->beat();
+    });
   }
 
   void read_more() {
     stream_.async_read_some(asio::buffer(chunk_), [self = this->shared_from_this()](error_code ec, std::size_t n) {
       if (self->gone()) return;
       if (ec) return self->fail(describe(ec));
+      self->last_read_ = Clock::now();
       try {
         self->decoder_.feed(std::string_view(self->chunk_.data(), n));
         for (Batch batch; self->decoder_.next(batch); batch = Batch{}) {
           if (std::holds_alternative<LinkHello>(batch)) throw FrameError("a second link hello");
+          if (std::holds_alternative<Heartbeat>(batch)) continue;
           self->plane_.deliver(self->peer_, std::move(batch));
         }
       } catch (const FrameError& e) {
@@ -364,9 +394,12 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
     spdlog::warn("data link from {}: {}; connection closed", remote_, why);
   }
 
+  using Clock = std::chrono::steady_clock;
   Plane& plane_;
   Stream stream_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_;            // setup timeout
+  asio::steady_timer heartbeat_timer_;  // established: beat()
+  Clock::time_point last_read_;
   tcp::resolver resolver_{plane_.io()};
   State state_ = State::setting_up;
   std::uint32_t peer_ = 0;
@@ -388,8 +421,12 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
 };
 
 Plane::Plane(const LinkSecurity& security, std::uint32_t self, std::string session, OnBatch on_batch,
-             OnLinkLost on_lost)
-    : self_(self), session_(std::move(session)), on_batch_(std::move(on_batch)), on_lost_(std::move(on_lost)) {
+             OnLinkLost on_lost, std::chrono::milliseconds heartbeat_timeout)
+    : self_(self),
+      session_(std::move(session)),
+      heartbeat_timeout_(std::max(heartbeat_timeout, std::chrono::milliseconds(30))),
+      on_batch_(std::move(on_batch)),
+      on_lost_(std::move(on_lost)) {
   if (session_.size() > kMaxSessionBytes)
     throw LinkError("the session name has " + std::to_string(session_.size()) + " bytes, the limit is " +
                     std::to_string(kMaxSessionBytes));
@@ -576,9 +613,9 @@ struct DataPlane::Impl : Plane {
 };
 
 DataPlane::DataPlane(const LinkSecurity& security, std::uint32_t self_index, std::string session, OnBatch on_batch,
-                     OnLinkLost on_lost)
-    : impl_(std::make_unique<Impl>(security, self_index, std::move(session), std::move(on_batch), std::move(on_lost))) {
-}
+                     OnLinkLost on_lost, std::chrono::milliseconds heartbeat_timeout)
+    : impl_(std::make_unique<Impl>(security, self_index, std::move(session), std::move(on_batch), std::move(on_lost),
+                                   heartbeat_timeout)) {}
 
 DataPlane::~DataPlane() = default;
 

@@ -28,7 +28,9 @@
 
 namespace eligo::transport {
 
-inline constexpr std::uint32_t kLinkProtocolVersion = 1;
+inline constexpr std::uint32_t kLinkProtocolVersion = 2;  // 2: heartbeats
+// A link that brings no byte for this long is lost (docs/architecture.md §6, failure detection).
+inline constexpr std::chrono::milliseconds kDefaultHeartbeatTimeout{3000};
 
 // A spike or error batch that arrived from node `peer` (never a LinkHello).
 using OnBatch = std::function<void(std::uint32_t peer, Batch&& batch)>;
@@ -38,8 +40,10 @@ using OnLinkLost = std::function<void(std::uint32_t peer, const std::string& why
 class DataPlane {
  public:
   // Throws LinkError when the TLS files cannot be used (tls_settings.hpp).
+  // Every established link sends a Heartbeat frame every heartbeat_timeout / 3 and is lost (on_lost)
+  // when nothing at all arrived on it for heartbeat_timeout: a silent partition, a peer that hangs.
   DataPlane(const LinkSecurity& security, std::uint32_t self_index, std::string session, OnBatch on_batch,
-            OnLinkLost on_lost);
+            OnLinkLost on_lost, std::chrono::milliseconds heartbeat_timeout = kDefaultHeartbeatTimeout);
   ~DataPlane();  // close()
   DataPlane(const DataPlane&) = delete;
   DataPlane& operator=(const DataPlane&) = delete;

@@ -140,6 +140,12 @@ std::string encode_frame(const LinkHello& hello) {
   return framed(frame);
 }
 
+std::string encode_frame(const Heartbeat&) {
+  wire::Frame frame;
+  frame.mutable_heartbeat();
+  return framed(frame);
+}
+
 Batch decode_frame_body(std::string_view body) {
   wire::Frame frame;
   if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
@@ -152,8 +158,10 @@ Batch decode_frame_body(std::string_view body) {
       return decode(frame.errors());
     case wire::Frame::kHello:
       return decode(frame.hello());
+    case wire::Frame::kHeartbeat:
+      return Heartbeat{};
     default:
-      throw FrameError("frame holds neither a spike batch nor an error batch nor a link hello");
+      throw FrameError("frame holds neither a spike batch nor an error batch nor a link hello nor a heartbeat");
   }
 }
 

@@ -36,11 +36,17 @@ struct LinkHello {
   bool operator==(const LinkHello&) const = default;
 };
 
-using Batch = std::variant<SpikeBatch, ErrorBatch, LinkHello>;
+// Keeps a quiet data link provably alive; carries nothing (data_plane.hpp).
+struct Heartbeat {
+  bool operator==(const Heartbeat&) const = default;
+};
+
+using Batch = std::variant<SpikeBatch, ErrorBatch, LinkHello, Heartbeat>;
 
 std::string encode_frame(const SpikeBatch& batch);
 std::string encode_frame(const ErrorBatch& batch);
 std::string encode_frame(const LinkHello& hello);
+std::string encode_frame(const Heartbeat& heartbeat);
 
 // Splits a byte stream into batches. Feed it whatever the socket delivered; next() returns complete
 // batches one by one. After a FrameError the stream is unusable (the peer is not speaking eligo).

@@ -9,6 +9,10 @@
 #                serving (the run still gives the right digest, and the next run works)
 #   unreachable  a refused port and an address that never answers give a clear error within the timeout
 #   mismatch     a node pinned to another config refuses the run, naming the digests
+#   restart      --restart 2 with a spare: a node killed mid-run is replaced by the spare, then the
+#                spare is killed and the survivors share its shards; the digest is the uninterrupted one
+#   coordinator_kill  the coordinator killed mid-run: every node ends the session within 2 s and frees
+#                its data port; a new coordinator with --resume on the same nodes reaches the digest
 set -euo pipefail
 mode=$1
 eligo=$2
@@ -165,6 +169,82 @@ mismatch)
   fi
   cat "$work/err.log"
   grep -q "node n1 (127.0.0.1:17601) refused the run: config digest .* is not the digest of the config this node was started with" "$work/err.log"
+  ;;
+restart)
+  make_certs n1 n2 n3 n4
+  start_node n1 17701 --certs "$work/certs"
+  start_node n2 17711 --certs "$work/certs"
+  start_node n3 17721 --certs "$work/certs"
+  start_node n4 17731 --certs "$work/certs" --threads 2
+  "$eligo" --log-level warn train "$config" --out "$work/single" --shards 2 --iterations 12
+  expected=$(digest "$work/single")
+  cluster_file "$work/c.yaml" n1:17701:1 n2:17711:1 n3:17721:1 n4:17731:2:spare
+  "$eligo" train "$config" --cluster "$work/c.yaml" --out "$work/run" --iterations 12 --restart 2 \
+    > "$work/train.log" 2>&1 &
+  train=$!
+  wait_for_log "$work/train.log" "checkpoint after iteration 2" || { cat "$work/train.log"; exit 1; }
+  kill -9 "$pid_n2"
+  killed_at=$(date +%T.%N)
+  wait_for_log "$work/train.log" "recovered in" || { cat "$work/train.log"; echo "no recovery from n2"; exit 1; }
+  grep -q "node n4: session .* set up: [1-9] shard" "$work/n4.log" || { cat "$work/n4.log"; echo "the spare got no shards"; exit 1; }
+  # The spare goes too, after the next checkpoint: no spare is left, n1 and n3 share its shards.
+  wait_for_log_after "$work/train.log" "recovered in" "checkpoint after iteration" ||
+    { cat "$work/train.log"; exit 1; }
+  kill -9 "$pid_n4"
+  set +e
+  wait "$train"
+  rc=$?
+  set -e
+  cat "$work/train.log"
+  [ "$rc" -eq 0 ] || { echo "the run did not carry on (exit $rc)"; exit 1; }
+  report=$(grep -m1 "\[error\] cluster: lost node n2" "$work/train.log") || { echo "no report naming node n2"; exit 1; }
+  latency=$(awk -v a="$(seconds_of "$killed_at")" -v b="$(seconds_of "${report:0:14}")" 'BEGIN { printf "%.3f", b - a }')
+  echo "node n2 killed at $killed_at, reported after $latency s"
+  awk -v l="$latency" 'BEGIN { exit !(l < 2.0) }' || { echo "reported after more than 2 s"; exit 1; }
+  summary="$work/run/summary.json"
+  echo "recoveries: $(json_field "$summary" 'json.dumps(j["recoveries"])')"
+  [ "$(json_field "$summary" 'len(j["recoveries"])')" = 2 ] || { echo "summary.json does not count 2 recoveries"; exit 1; }
+  [ "$(json_field "$summary" 'j["recoveries"][0]["lost_nodes"]')" = "['n2 (127.0.0.1:17711)']" ]
+  [ "$(json_field "$summary" 'j["recoveries"][0]["to_nodes"]')" = "['n4 (127.0.0.1:17731)']" ]
+  [ "$(json_field "$summary" 'j["recoveries"][1]["lost_nodes"]')" = "['n4 (127.0.0.1:17731)']" ]
+  json_field "$summary" 'bool(j["recoveries"][1]["to_nodes"]) and set(j["recoveries"][1]["to_nodes"]) <= {"n1 (127.0.0.1:17701)", "n3 (127.0.0.1:17721)"}' |
+    grep -q True || { echo "the spare's shards did not go to the survivors"; exit 1; }
+  json_field "$summary" 'all(r["checkpoint"] and "iteration-" in r["checkpoint"] and r["seconds"] > 0 and r["moved_shards"] for r in j["recoveries"])' |
+    grep -q True || { echo "a recovery lacks its checkpoint, shards or duration"; exit 1; }
+  echo "uninterrupted: $expected; two nodes killed, recovered twice: $(digest "$work/run")"
+  [ -n "$expected" ] && [ "$(digest "$work/run")" = "$expected" ]
+  ;;
+coordinator_kill)
+  make_certs n1 n2
+  start_node n1 17801 --certs "$work/certs"
+  start_node n2 17811 --certs "$work/certs"
+  "$eligo" --log-level warn train "$config" --out "$work/single" --shards 2 --iterations 8
+  expected=$(digest "$work/single")
+  cluster_file "$work/c.yaml" n1:17801:1 n2:17811:1
+  rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
+  echo "node RSS before the run: n1 $(rss "$pid_n1") kB, n2 $(rss "$pid_n2") kB"
+  "$eligo" train "$config" --cluster "$work/c.yaml" --out "$work/run" --iterations 8 > "$work/train.log" 2>&1 &
+  train=$!
+  wait_for_log "$work/train.log" "checkpoint after iteration 2" || { cat "$work/train.log"; exit 1; }
+  echo "node RSS during the run: n1 $(rss "$pid_n1") kB, n2 $(rss "$pid_n2") kB"
+  kill -9 "$train"
+  killed_at=$(date +%T.%N)
+  for n in n1 n2; do
+    wait_for_log "$work/$n.log" "went away\|was silent" || { cat "$work/$n.log"; echo "node $n did not notice"; exit 1; }
+    line=$(grep -m1 "went away\|was silent" "$work/$n.log")
+    latency=$(awk -v a="$(seconds_of "$killed_at")" -v b="$(seconds_of "${line:0:14}")" 'BEGIN { printf "%.3f", b - a }')
+    echo "node $n: ended the session $latency s after the coordinator was killed"
+    awk -v l="$latency" 'BEGIN { exit !(l < 2.0) }' || { echo "node $n took more than 2 s"; exit 1; }
+  done
+  # The data ports are free again (nothing listens there between sessions).
+  sleep 0.5
+  for p in 17802 17812; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "data port $p still listens"; exit 1; fi
+  done
+  echo "node RSS after the session ended: n1 $(rss "$pid_n1") kB, n2 $(rss "$pid_n2") kB"
+  "$eligo" --log-level warn train "$config" --cluster "$work/c.yaml" --out "$work/run" --iterations 8 --resume "$work/run"
+  echo "uninterrupted: $expected; coordinator killed, resumed on the same nodes: $(digest "$work/run")"
+  [ -n "$expected" ] && [ "$(digest "$work/run")" = "$expected" ]
   ;;
 *)
   echo "unknown mode $mode"; exit 2 ;;

@@ -4,7 +4,7 @@
 nodes=()
 cleanup() {
   for pid in "${nodes[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  [ -n "${keep_work:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -30,17 +30,32 @@ wait_for_log() {
 
 digest() { sed -n 's/.*"weights_digest": "\([0-9a-f]*\)".*/\1/p' "$1/summary.json"; }
 
-# cluster_file FILE NAME:PORT:THREADS...: writes a cluster file using $work/certs.
+# cluster_file FILE NAME:PORT:THREADS[:spare]...: writes a cluster file using $work/certs
+# (heartbeat_s sets heartbeat_timeout_s).
 cluster_file() {
   local file=$1
   shift
   { echo "certs: $work/certs"; echo "name: coordinator"; echo "connect_timeout_s: ${timeout_s:-5}"
-    echo "data_plane: ${data_plane:-asio}"; echo "nodes:"
+    echo "data_plane: ${data_plane:-asio}"; echo "heartbeat_timeout_s: ${heartbeat_s:-3}"; echo "nodes:"
     for spec in "$@"; do
-      IFS=: read -r n p t <<< "$spec"
-      echo "  - {name: $n, address: 127.0.0.1:$p, threads: $t}"
+      IFS=: read -r n p t spare <<< "$spec"
+      echo "  - {name: $n, address: 127.0.0.1:$p, threads: $t${spare:+, spare: true}}"
     done; } > "$file"
 }
+
+# wait_for_log_after FILE MARKER PATTERN: up to 30 s for a line matching PATTERN after the first
+# line matching MARKER.
+wait_for_log_after() {
+  for _ in $(seq 300); do
+    awk -v m="$2" -v p="$3" 'found && $0 ~ p { hit = 1; exit } $0 ~ m { found = 1 } END { exit !hit }' "$1" 2>/dev/null &&
+      return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# json_field FILE PYTHON_EXPRESSION: evaluates the expression on the parsed file, bound to j.
+json_field() { python3 -c "import json, sys; j = json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 make_certs() {  # make_certs NAME...
   "$eligo" --log-level warn certs init --dir "$work/certs" > /dev/null

@@ -3,10 +3,15 @@
 # address on a veth pair to a bridge; the coordinator runs in the root namespace. The cluster's digest
 # must equal the single process's. Needs root and `ip netns`; when namespaces cannot be made, the test
 # prints why and exits 77, which ctest reports as skipped (never as passed).
-# Usage: cluster_netns.sh ELIGO CONFIG
+# Usage: cluster_netns.sh ELIGO CONFIG [MODE]
+#   digest     (default) the 3 namespaces give the single process's digest
+#   partition  node n2's link goes down mid-run (`ip link set … down`: packets vanish, nobody gets a
+#              reset); heartbeats find it silent within the cluster file's heartbeat_timeout_s (2 s)
+#              plus one beat, and --restart 1 finishes on n1 and n3 with the uninterrupted digest
 set -uo pipefail
 eligo=$1
 config=$2
+mode=${3:-digest}
 work=$(mktemp -d)
 source "$(dirname "$0")/cluster_lib.sh"  # wait_for_log, digest (its cleanup is replaced below)
 prefix="el$$"   # unique names: interfaces have at most 15 characters
@@ -57,13 +62,41 @@ done
 # Each namespace reaches only its own address and the bridge: a node that is not bound to its
 # namespace's address could not be reached here. The connect timeout is generous: with the whole suite
 # running on 2 cores, a node once gave no answer within 5 s (the test passed alone, 8 s in all).
-{ echo "certs: $work/certs"; echo "name: coordinator"; echo "connect_timeout_s: 15"; echo "nodes:"
+heartbeat_s=2
+{ echo "certs: $work/certs"; echo "name: coordinator"; echo "connect_timeout_s: 15"
+  echo "heartbeat_timeout_s: $heartbeat_s"; echo "nodes:"
   for i in 1 2 3; do echo "  - {name: n$i, address: $subnet.1$i:7100, threads: 1}"; done; } > "$work/cluster.yaml"
 
-"$eligo" --log-level warn train "$config" --out "$work/single" --shards 2
-"$eligo" --log-level warn train "$config" --cluster "$work/cluster.yaml" --out "$work/netns"
+case "$mode" in
+digest)
+  "$eligo" --log-level warn train "$config" --out "$work/single" --shards 2
+  "$eligo" --log-level warn train "$config" --cluster "$work/cluster.yaml" --out "$work/netns"
+  label="3 namespaces:  "
+  ;;
+partition)
+  "$eligo" --log-level warn train "$config" --out "$work/single" --shards 2 --iterations 12
+  "$eligo" train "$config" --cluster "$work/cluster.yaml" --out "$work/netns" --iterations 12 --restart 1 \
+    > "$work/train.log" 2>&1 &
+  train=$!
+  wait_for_log "$work/train.log" "checkpoint after iteration 2" || { cat "$work/train.log"; exit 1; }
+  ip link set "${prefix}h2" down
+  cut_at=$(date +%T.%N)
+  wait "$train" || { cat "$work/train.log"; echo "the run did not carry on"; exit 1; }
+  cat "$work/train.log"
+  report=$(grep -m1 "\[error\] cluster: lost node n2" "$work/train.log") || { echo "no report naming node n2"; exit 1; }
+  grep -q "silent for more than" <<< "$report" || { echo "the report does not say n2 was silent"; exit 1; }
+  latency=$(awk -v a="$(seconds_of "$cut_at")" -v b="$(seconds_of "${report:0:14}")" 'BEGIN { printf "%.3f", b - a }')
+  bound=$(awk -v h="$heartbeat_s" 'BEGIN { print h * 4 / 3 + 0.5 }')
+  echo "n2's link cut at $cut_at, found silent after $latency s (bound $bound s)"
+  awk -v l="$latency" -v b="$bound" 'BEGIN { exit !(l < b) }' || { echo "found silent after more than $bound s"; exit 1; }
+  grep -q '"lost_nodes": \[' "$work/netns/summary.json" || { echo "summary.json counts no recovery"; exit 1; }
+  label="partition, recovered:"
+  ;;
+*)
+  echo "unknown mode $mode"; exit 2 ;;
+esac
 a=$(digest "$work/single")
 b=$(digest "$work/netns")
 echo "single process: $a"
-echo "3 namespaces:   $b"
+echo "$label $b"
 [ -n "$a" ] && [ "$a" = "$b" ]

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include "actors/cluster/certificates.hpp"
 #include "actors/transport/data_plane.hpp"
@@ -65,10 +66,11 @@ class Inbox {
 };
 
 struct Node {
-  Node(std::uint32_t index, const LinkSecurity& security, const std::string& session = kSession)
+  Node(std::uint32_t index, const LinkSecurity& security, const std::string& session = kSession,
+       std::chrono::milliseconds heartbeat_timeout = kDefaultHeartbeatTimeout)
       : plane(
             security, index, session, [this](std::uint32_t peer, Batch&& b) { inbox.batch(peer, std::move(b)); },
-            [this](std::uint32_t peer, const std::string& why) { inbox.lost(peer, why); }) {}
+            [this](std::uint32_t peer, const std::string& why) { inbox.lost(peer, why); }, heartbeat_timeout) {}
   Inbox inbox;  // before plane: the plane's thread calls into it until the plane is gone
   DataPlane plane;
 };
@@ -378,6 +380,41 @@ TEST_CASE("the loss of a link is reported when the peer's data plane goes away",
   Node again(1, certs.node("node-1b"));
   again.plane.connect(0, "127.0.0.1", port, 10s);
   check_exchange(again.plane, 1, 0, a.inbox, {Batch(spikes(0, 1))});
+}
+
+TEST_CASE("a link that goes silent without a reset is lost within the heartbeat timeout", "[link]") {
+  Node a(0, LinkSecurity{true, {}, {}, {}}, kSession, 300ms);
+  RawSocket raw(a.plane.listen("127.0.0.1", 0));
+  raw.send(encode_frame(LinkHello{kLinkProtocolVersion, 7, kSession}));
+  a.plane.wait_for({7}, kWait);
+  // The peer is still connected but sends nothing more, as behind a partition that drops packets.
+  const auto start = std::chrono::steady_clock::now();
+  const auto lost = a.inbox.losses(1);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].first == 7);
+  CHECK_THAT(lost[0].second, Catch::Contains("silent for more than 300 ms"));
+  CHECK(took >= 250ms);  // not before the timeout (a detection bound, not a speed figure)
+  // It heard our heartbeats meanwhile: after the hello reply, frames of a few bytes each.
+  const std::string reply = encode_frame(LinkHello{kLinkProtocolVersion, 0, kSession});
+  const std::string beat = encode_frame(Heartbeat{});
+  CHECK(raw.read(reply.size()) == reply);
+  CHECK(raw.read(beat.size()) == beat);
+}
+
+TEST_CASE("heartbeats keep a quiet link alive", "[link]") {
+  const bool tls = GENERATE(true, false);
+  std::optional<Certificates> certs;
+  if (tls) certs.emplace();
+  Node a(0, security(certs, "node-0"), kSession, 300ms);
+  Node b(1, security(certs, "node-1"), kSession, 300ms);
+  b.plane.connect(0, "127.0.0.1", a.plane.listen("127.0.0.1", 0), 10s);
+  a.plane.wait_for({1}, kWait);
+  std::this_thread::sleep_for(1500ms);  // five timeouts without a batch
+  CHECK(a.inbox.losses(0).empty());
+  CHECK(b.inbox.losses(0).empty());
+  check_exchange(b.plane, 1, 0, a.inbox, {Batch(spikes(1, 3))});
+  check_exchange(a.plane, 0, 1, b.inbox, {Batch(errors(1, 2))});
 }
 
 // Counts what arrives, for the benchmark (the Inbox would keep every batch).

@@ -1,5 +1,6 @@
-// Cluster placement and cluster files: shards follow the nodes' thread counts, and a bad
-// cluster file is refused with the field named.
+// Cluster placement and cluster files: shards follow the nodes' thread counts, a lost node's shards
+// go to a spare or to the least loaded survivors, and a bad cluster file is refused with the field
+// named.
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -84,6 +85,77 @@ TEST_CASE("a bad cluster file names what is wrong", "[cluster]") {
   refused("nodes:\n  - {address: 'h:1', thread: 2}\n", "unknown field 'thread'");
   refused("data_plane: udp\nnodes:\n  - {address: 'h:1'}\n", "data_plane must be 'asio' or 'middleman'");
   refused("connect_timeout_s: -1\nnodes:\n  - {address: 'h:1'}\n", "connect_timeout_s");
+  refused("heartbeat_timeout_s: 0.1\nnodes:\n  - {address: 'h:1'}\n", "heartbeat_timeout_s must be in [0.3, 600]");
+  refused("nodes:\n  - {address: 'h:1', spare: true}\n", "every node is a spare");
   refused("nodes: [\n", "malformed YAML");
   CHECK_THROWS_WITH(load_cluster_file(dir.path() / "missing.yaml"), Catch::Contains("cannot be read"));
+}
+
+TEST_CASE("spares and the heartbeat timeout are read from the cluster file", "[cluster]") {
+  eligo::test::TempDir dir;
+  const ClusterSpec spec = load(dir,
+                                "heartbeat_timeout_s: 1.5\nnodes:\n  - {address: 'h:1'}\n"
+                                "  - {address: 'h:2', spare: true}\n");
+  CHECK(spec.heartbeat_timeout == std::chrono::milliseconds(1500));
+  CHECK_FALSE(spec.nodes[0].spare);
+  CHECK(spec.nodes[1].spare);
+  CHECK(load(dir, "nodes:\n  - {address: 'h:1'}\n").heartbeat_timeout == std::chrono::milliseconds(3000));
+}
+
+namespace {
+
+ClusterSpec nodes(const std::vector<std::pair<std::uint32_t, bool>>& threads_spare) {
+  ClusterSpec c;
+  for (const auto& [threads, spare] : threads_spare) {
+    NodeAddress a;
+    a.name = "n" + std::to_string(c.nodes.size());
+    a.threads = threads;
+    a.spare = spare;
+    c.nodes.push_back(a);
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a lost node's shards go to a spare, which takes all of them", "[cluster][recovery]") {
+  const ClusterSpec c = nodes({{1, false}, {1, false}, {1, false}, {2, true}});
+  // Shards: 1 input, 3 recurrent, supervisor; node 1 holds recurrent shard 2.
+  const std::vector<std::size_t> placement{0, 0, 1, 2, 0};
+  const Replacement r = replace_lost(c, {0, 1, 2}, {1}, placement);
+  CHECK(r.active == std::vector<std::size_t>{0, 3, 2});  // the spare in the lost node's place
+  CHECK(r.placement == std::vector<std::size_t>{0, 0, 3, 2, 0});
+  CHECK(r.moved_shards == std::vector<std::uint32_t>{2});
+  CHECK(r.took_over == std::vector<std::size_t>{3});
+}
+
+TEST_CASE("without a spare, a lost node's shards go one by one to the least loaded survivors", "[cluster][recovery]") {
+  // Node 0 has 2 threads: shards per thread decide, the lowest index among equals.
+  const ClusterSpec c = nodes({{2, false}, {1, false}, {1, false}});
+  const std::vector<std::size_t> placement{0, 1, 0, 0, 2, 2, 2, 0};
+  const Replacement r = replace_lost(c, {0, 1, 2}, {2}, placement);
+  CHECK(r.active == std::vector<std::size_t>{0, 1});
+  // Before: node 0 holds 4 shards on 2 threads (2 per thread), node 1 one. Shard 4 goes to node 1
+  // (1 < 2 per thread), shard 5 to node 0 (2 per thread each: the lower index), shard 6 to node 1.
+  CHECK(r.placement == std::vector<std::size_t>{0, 1, 0, 0, 1, 0, 1, 0});
+  CHECK(r.moved_shards == std::vector<std::uint32_t>{4, 5, 6});
+  CHECK(r.took_over == std::vector<std::size_t>{1, 0});
+  // Every shard that was not on the lost node stays where it was.
+  for (std::size_t s = 0; s < placement.size(); ++s)
+    if (placement[s] != 2) CHECK(r.placement[s] == placement[s]);
+}
+
+TEST_CASE("a spare that took over can itself be lost, and no node left is an error", "[cluster][recovery]") {
+  const ClusterSpec c = nodes({{1, false}, {1, false}, {1, true}});
+  const Replacement first = replace_lost(c, {0, 1}, {1}, {0, 1, 0});
+  CHECK(first.active == std::vector<std::size_t>{0, 2});
+  const Replacement second = replace_lost(c, first.active, {2}, first.placement);
+  CHECK(second.active == std::vector<std::size_t>{0});
+  CHECK(second.placement == std::vector<std::size_t>{0, 0, 0});
+  CHECK_THROWS_AS(replace_lost(c, second.active, {0}, second.placement), std::invalid_argument);
+  // Lost before any placement: the new node list is placed afresh.
+  const Replacement early = replace_lost(c, {0, 1}, {0}, {});
+  CHECK(early.active == std::vector<std::size_t>{2, 1});
+  CHECK(early.placement.empty());
+  CHECK(early.took_over == std::vector<std::size_t>{2});
 }

@@ -67,6 +67,13 @@ TEST_CASE("spike and error batches survive the wire unchanged", "[transport]") {
   CHECK(decoded<SpikeBatch>(encode_frame(SpikeBatch{})) == SpikeBatch{});
 }
 
+TEST_CASE("a heartbeat is a frame of a few bytes that decodes as itself", "[transport]") {
+  const std::string frame = encode_frame(Heartbeat{});
+  CHECK(frame.size() <= 8);
+  decoded<Heartbeat>(frame);
+  decoded<Heartbeat>(frame + encode_frame(Heartbeat{}));  // one at a time
+}
+
 TEST_CASE("plain spikes cost about 2 bytes each on the wire", "[transport]") {
   const SpikeBatch b = example_spikes(false);
   const double per_spike = static_cast<double>(encode_frame(b).size()) / static_cast<double>(b.events.size());
