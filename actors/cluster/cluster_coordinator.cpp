@@ -97,7 +97,7 @@ class ClusterRunner {
         security_(security),
         options_(options),
         roles_(shard_roles(options.input_shards, options.shards)),
-        ledger_(roles_.size(), callbacks, /*keep_weights=*/true, options.keep_iterations) {
+        ledger_(roles_.size(), callbacks) {
     file_index_ = active_nodes(run);
     for (std::size_t k : file_index_) c_.nodes.push_back(run.cluster.nodes.at(k));
     c_.roles = roles_;

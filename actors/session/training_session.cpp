@@ -35,7 +35,6 @@ TrainingSession::TrainingSession(const TrainingRequest& request)
       slice_steps_(setup_.network.min_delay()),
       run_(request.run),
       best_loss_(INFINITY) {
-  run_.keep_iterations = false;  // every report goes to metrics.jsonl as it comes; the summary needs the last
   fs::create_directories(out_);
   if (!request.resume.empty()) resume_from(request.resume);
   if (resumed_) resumed_from_iteration_ = done_iterations_;
