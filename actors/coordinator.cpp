@@ -153,7 +153,7 @@ RunResult run_shards_on(caf::actor_system& sys, BuiltNetwork built, Step n_steps
   wire(self, spawned, roles);
   for (std::size_t i = 0; i < resumes.size(); ++i) self->send(spawned.by_shard[i], resume_atom::value, resumes[i]);
 
-  RunLedger ledger(n_shards, callbacks, options.keep_weights);
+  RunLedger ledger(n_shards, callbacks, options.keep_weights, options.keep_iterations);
   ledger.start();
   for (const caf::actor& a : actors) self->send(a, run_atom::value, spec);
   if (callbacks.on_started) callbacks.on_started(RunningNetwork{spawned.by_shard, roles});

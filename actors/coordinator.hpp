@@ -41,6 +41,9 @@ struct RunOptions {
   // false: RunResult::weights stays empty and only their count and digest are kept, which saves a
   // list of every synapse at the end of the run (eligo bench, a million neurons).
   bool keep_weights = true;
+  // false: RunResult::iterations holds only the last report (Callbacks::on_iteration sees every one),
+  // so that a long run or a stream keeps no list that grows with its iterations.
+  bool keep_iterations = true;
 };
 
 // Every actor's part of one checkpoint, parallel to the network's shards.

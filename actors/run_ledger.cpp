@@ -18,8 +18,8 @@ CheckpointContents checkpoint_contents(const CheckpointParts& parts) {
   return c;
 }
 
-RunLedger::RunLedger(std::size_t n_shards, const Callbacks& callbacks, bool keep_weights)
-    : n_shards_(n_shards), callbacks_(callbacks), keep_weights_(keep_weights) {}
+RunLedger::RunLedger(std::size_t n_shards, const Callbacks& callbacks, bool keep_weights, bool keep_iterations)
+    : n_shards_(n_shards), callbacks_(callbacks), keep_weights_(keep_weights), keep_iterations_(keep_iterations) {}
 
 void RunLedger::start() { start_ = Clock::now(); }
 
@@ -37,6 +37,7 @@ void RunLedger::guarded(F&& f) {
 }
 
 void RunLedger::on_iteration(const IterationReport& report) {
+  if (!keep_iterations_) result_.iterations.clear();
   result_.iterations.push_back(report);
   guarded([&] {
     if (callbacks_.on_iteration) callbacks_.on_iteration(report, elapsed());

@@ -29,7 +29,8 @@ class RunLedger {
   // checkpoint part per checkpoint slice and one done message.
   // keep_weights false: the weights are digested shard by shard and not kept (RunOptions::keep_weights);
   // add_weights must then come in shard order.
-  RunLedger(std::size_t n_shards, const Callbacks& callbacks, bool keep_weights = true);
+  // keep_iterations false: only the last iteration report is kept (RunOptions::keep_iterations).
+  RunLedger(std::size_t n_shards, const Callbacks& callbacks, bool keep_weights = true, bool keep_iterations = true);
 
   // Starts the clock that iteration callbacks and simulate_seconds measure.
   void start();
@@ -74,6 +75,7 @@ class RunLedger {
   std::map<Step, CheckpointParts> checkpoints_;  // by slice, until every shard's part is in
   RunResult result_;
   bool keep_weights_ = true;
+  bool keep_iterations_ = true;
   std::vector<WeightColumns> weight_parts_;  // without keep_weights: one per shard, in shard order
 };
 

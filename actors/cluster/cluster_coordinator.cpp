@@ -97,7 +97,7 @@ class ClusterRunner {
         security_(security),
         options_(options),
         roles_(shard_roles(options.input_shards, options.shards)),
-        ledger_(roles_.size(), callbacks) {
+        ledger_(roles_.size(), callbacks, /*keep_weights=*/true, options.keep_iterations) {
     file_index_ = active_nodes(run);
     for (std::size_t k : file_index_) c_.nodes.push_back(run.cluster.nodes.at(k));
     c_.roles = roles_;
@@ -371,12 +371,19 @@ class ClusterRunner {
   // and the old connections are of no use any more. So every node not yet known to be lost (silent,
   // or cut off from a peer) is asked by a fresh TCP connection to its control port instead: one that
   // refuses (a dead process) or does not answer within a heartbeat timeout (a partition) is lost.
+  // A process killed a moment ago may still hold its listening socket while its connections are
+  // already gone: while every node answers, they are asked again, for up to a heartbeat timeout.
   void confirm_suspects() {
-    for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
-      if (suspects_.count(i)) continue;
-      const NodeAddress& n = c_.nodes[i];
-      if (auto why = probe_tcp(n.host, n.port, heartbeat_timeout()))
-        suspects_.emplace(i, "its control port does not answer (" + *why + ")");
+    const auto deadline = std::chrono::steady_clock::now() + heartbeat_timeout();
+    for (;;) {
+      for (std::uint32_t i = 0; i < c_.nodes.size(); ++i) {
+        if (suspects_.count(i)) continue;
+        const NodeAddress& n = c_.nodes[i];
+        if (auto why = probe_tcp(n.host, n.port, heartbeat_timeout()))
+          suspects_.emplace(i, "its control port does not answer (" + *why + ")");
+      }
+      if (!suspects_.empty() || std::chrono::steady_clock::now() >= deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
 

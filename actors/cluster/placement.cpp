@@ -37,7 +37,8 @@ std::vector<std::uint32_t> place_shards(std::uint32_t input_shards, std::uint32_
 }
 
 Replacement replace_lost(const ClusterSpec& cluster, const std::vector<std::size_t>& active,
-                         const std::vector<std::size_t>& lost, const std::vector<std::size_t>& placement) {
+                         const std::vector<std::size_t>& lost, const std::vector<std::size_t>& placement,
+                         const std::vector<std::size_t>& lost_before) {
   auto is_lost = [&](std::size_t k) { return std::find(lost.begin(), lost.end(), k) != lost.end(); };
   auto in = [](const std::vector<std::size_t>& v, std::size_t k) {
     return std::find(v.begin(), v.end(), k) != v.end();
@@ -46,7 +47,7 @@ Replacement replace_lost(const ClusterSpec& cluster, const std::vector<std::size
   std::map<std::size_t, std::size_t> spare_for;  // lost node → the spare that replaces it
   std::vector<std::size_t> spares;
   for (std::size_t k = 0; k < cluster.nodes.size(); ++k)
-    if (cluster.nodes[k].spare && !in(active, k) && !is_lost(k)) spares.push_back(k);
+    if (cluster.nodes[k].spare && !in(active, k) && !is_lost(k) && !in(lost_before, k)) spares.push_back(k);
   for (std::size_t k : active) {
     if (!is_lost(k)) {
       r.active.push_back(k);

@@ -26,9 +26,11 @@ struct Replacement {
 // The lost nodes leave; each is replaced by an unused spare if there is one, which takes all its
 // shards. Without a spare, its shards go one by one to the surviving node with the fewest shards per
 // thread (the lowest index among equals). The other shards stay where they were. With no placement
-// yet (lost before set-up), the new node list is placed by thread counts. Throws
-// std::invalid_argument when no node is left.
+// yet (lost before set-up), the new node list is placed by thread counts. Nodes lost earlier in the
+// run (lost_before) never come back, spares among them included. Throws std::invalid_argument when no
+// node is left.
 Replacement replace_lost(const ClusterSpec& cluster, const std::vector<std::size_t>& active,
-                         const std::vector<std::size_t>& lost, const std::vector<std::size_t>& placement);
+                         const std::vector<std::size_t>& lost, const std::vector<std::size_t>& placement,
+                         const std::vector<std::size_t>& lost_before = {});
 
 }  // namespace eligo::cluster

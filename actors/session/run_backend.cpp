@@ -36,10 +36,11 @@ class OnCluster final : public RunBackend {
     if (!lost) return std::nullopt;
     cluster::Replacement r;
     try {
-      r = cluster::replace_lost(run_.cluster, active(), lost->lost, lost->placement);
+      r = cluster::replace_lost(run_.cluster, active(), lost->lost, lost->placement, lost_before_);
     } catch (const std::invalid_argument&) {
       return std::nullopt;  // no node left
     }
+    lost_before_.insert(lost_before_.end(), lost->lost.begin(), lost->lost.end());
     NodeRecovery out;
     for (std::size_t k : lost->lost) out.lost_nodes.push_back(describe(k));
     for (std::size_t k : r.took_over) out.to_nodes.push_back(describe(k));
@@ -57,6 +58,7 @@ class OnCluster final : public RunBackend {
   }
 
   cluster::ClusterRun run_;
+  std::vector<std::size_t> lost_before_;  // every node lost so far in this run: none is used again
   const Step slice_steps_, n_steps_;
 };
 

@@ -35,6 +35,7 @@ TrainingSession::TrainingSession(const TrainingRequest& request)
       slice_steps_(setup_.network.min_delay()),
       run_(request.run),
       best_loss_(INFINITY) {
+  run_.keep_iterations = false;  // every report goes to metrics.jsonl as it comes; the summary needs the last
   fs::create_directories(out_);
   if (!request.resume.empty()) resume_from(request.resume);
   if (resumed_) resumed_from_iteration_ = done_iterations_;
@@ -103,8 +104,11 @@ bool TrainingSession::recover(const actors::RunFailed& failure) {
     for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
     return out;
   };
-  spdlog::warn("train: recovery {} of {}: lost {}; shard(s) {} now on {}; continuing from {}", recoveries_.size() + 1,
-               request_.restarts, join(rec.lost_nodes), shards.empty() ? "none" : shards, join(rec.to_nodes),
+  const std::string moved = rec.lost_nodes.empty()
+                                ? "no node lost (a connection dropped), the same nodes again"
+                                : "lost " + join(rec.lost_nodes) + "; shard(s) " + (shards.empty() ? "none" : shards) +
+                                      " now on " + join(rec.to_nodes);
+  spdlog::warn("train: recovery {} of {}: {}; continuing from {}", recoveries_.size() + 1, request_.restarts, moved,
                rec.checkpoint.empty() ? "the start (no complete checkpoint yet)"
                                       : rec.checkpoint + " (iteration " + std::to_string(rec.from_iteration) + ")");
   recoveries_.push_back(std::move(rec));

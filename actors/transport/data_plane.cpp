@@ -350,7 +350,8 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
   // I/O thread, with writing_ set: writes what is queued, coalescing small frames into one buffer.
   void write_next() {
     if (state_ != State::established) return;
-    std::size_t frames = 0;
+    std::size_t frames = 0, beats = 0;  // beats: heartbeats among the frames, which the counts leave out
+    const auto& heartbeat = plane_.heartbeat_frame();
     {
       std::lock_guard lock(queue_mutex_);
       if (queue_.empty()) {
@@ -360,10 +361,12 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
       single_ = std::move(queue_.front());
       queue_.pop_front();
       frames = 1;
+      beats = single_ == heartbeat ? 1 : 0;
       if (!queue_.empty() && single_->size() + queue_.front()->size() <= kMaxCoalescedBytes) {
         coalesced_.assign(*single_);
         single_.reset();
         while (!queue_.empty() && coalesced_.size() + queue_.front()->size() <= kMaxCoalescedBytes) {
+          if (queue_.front() == heartbeat) ++beats;
           coalesced_ += *queue_.front();
           queue_.pop_front();
           ++frames;
@@ -373,9 +376,9 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
     }
     const std::string& out = single_ ? *single_ : coalesced_;
     asio::async_write(stream_, asio::buffer(out),
-                      [self = this->shared_from_this(), frames](error_code ec, std::size_t bytes) {
+                      [self = this->shared_from_this(), frames, beats](error_code ec, std::size_t bytes) {
                         if (ec) return self->fail(describe(ec));
-                        self->plane_.count_sent(bytes, frames);
+                        self->plane_.count_sent(bytes - beats * self->plane_.heartbeat_frame()->size(), frames - beats);
                         self->write_next();
                       });
   }

@@ -66,8 +66,8 @@ class DataPlane {
   // then closed). A frame queued on a link that then breaks is lost; on_lost says so.
   void send(std::uint32_t peer, std::shared_ptr<const std::string> frame);
 
-  std::uint64_t bytes_sent() const;   // bytes of frames written to sockets by send()
-  std::uint64_t frames_sent() const;  // frames written to sockets by send()
+  std::uint64_t bytes_sent() const;   // bytes of frames written to sockets by send() (heartbeats not counted)
+  std::uint64_t frames_sent() const;  // frames written to sockets by send() (heartbeats not counted)
 
   // Closes the listener and every link (the peers see the links end) and joins the I/O thread.
   // Idempotent; afterwards listen, connect and send throw LinkError.

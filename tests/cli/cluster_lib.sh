@@ -64,3 +64,11 @@ make_certs() {  # make_certs NAME...
 
 # seconds since midnight of a log line's [HH:MM:SS.mmm] stamp, or of `date +%T.%N`
 seconds_of() { tr -d '[]' <<< "$1" | awk -F: '{ printf "%.6f\n", $1 * 3600 + $2 * 60 + $3 }'; }
+# within_seconds SINCE LOG_LINE BOUND WHAT: prints how long after SINCE (date +%T.%N) the log line's
+# time stamp came, as "WHAT after X s", and fails when that is not below BOUND seconds.
+within_seconds() {
+  local latency
+  latency=$(awk -v a="$(seconds_of "$1")" -v b="$(seconds_of "${2:0:14}")" 'BEGIN { printf "%.3f", b - a }')
+  echo "$4 after $latency s (bound $3 s)"
+  awk -v l="$latency" -v b="$3" 'BEGIN { exit !(l < b) }' || { echo "$4 after more than $3 s"; return 1; }
+}

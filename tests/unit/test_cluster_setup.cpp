@@ -152,7 +152,8 @@ TEST_CASE("a spare that took over can itself be lost, and no node left is an err
   const Replacement second = replace_lost(c, first.active, {2}, first.placement);
   CHECK(second.active == std::vector<std::size_t>{0});
   CHECK(second.placement == std::vector<std::size_t>{0, 0, 0});
-  CHECK_THROWS_AS(replace_lost(c, second.active, {0}, second.placement), std::invalid_argument);
+  // Node 0 goes too: the spare lost before does not come back, and no node is left.
+  CHECK_THROWS_AS(replace_lost(c, second.active, {0}, second.placement, {1, 2}), std::invalid_argument);
   // Lost before any placement: the new node list is placed afresh.
   const Replacement early = replace_lost(c, {0, 1}, {0}, {});
   CHECK(early.active == std::vector<std::size_t>{2, 1});

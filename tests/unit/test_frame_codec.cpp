@@ -71,7 +71,17 @@ TEST_CASE("a heartbeat is a frame of a few bytes that decodes as itself", "[tran
   const std::string frame = encode_frame(Heartbeat{});
   CHECK(frame.size() <= 8);
   decoded<Heartbeat>(frame);
-  decoded<Heartbeat>(frame + encode_frame(Heartbeat{}));  // one at a time
+  // Two in one feed come out one at a time.
+  FrameDecoder d;
+  d.feed(frame + frame);
+  Batch b;
+  REQUIRE(d.next(b));
+  CHECK(std::holds_alternative<Heartbeat>(b));
+  CHECK(d.buffered() == frame.size());
+  REQUIRE(d.next(b));
+  CHECK(std::holds_alternative<Heartbeat>(b));
+  CHECK(d.buffered() == 0);
+  CHECK_FALSE(d.next(b));
 }
 
 TEST_CASE("plain spikes cost about 2 bytes each on the wire", "[transport]") {
