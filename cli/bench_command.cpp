@@ -11,6 +11,7 @@
 #include "actors/coordinator.hpp"
 #include "cli/bench_stream_command.hpp"
 #include "cli/eprop_mode_option.hpp"
+#include "cli/memory_limit_option.hpp"
 #include "runtime/network/benchmark_network.hpp"
 
 namespace eligo::cli {
@@ -22,12 +23,26 @@ struct BenchOptions {
   actors::RunOptions run;
   std::string plasticity = "on";
   EpropMode mode = EpropMode::exact;
+  std::string memory_limit;  // --memory-limit, or empty: this machine's memory
 };
 
 double max_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// The network's memory estimate, its sizes named by the flags that set them.
+MemoryEstimate memory_of(const NetworkDescription& net, const BenchmarkParams& p) {
+  SizeNames names;
+  names.n_in = "inputs";
+  names.n_rec = "--neurons";
+  names.n_out = "readouts";
+  names.rec_rec.indegree = "--indegree";
+  names.cutoff = "the trace cutoff";
+  const double spikes = static_cast<double>(net.n_in) * static_cast<double>(p.sequence) * p.input_rate_hz / 1000.0;
+  const SampleSize sample{p.sequence, "steps per iteration", spikes, "steps per iteration × --rate", true};
+  return estimate_memory(net, sample, names, WeightGathering::columns);
 }
 
 int run_bench(BenchOptions o) {
@@ -38,6 +53,10 @@ int run_bench(BenchOptions o) {
   }
   BenchmarkNetwork b = make_benchmark_network(o.params);
   b.network.eprop_mode = o.mode;
+  if (const auto refusal = refuse_over_limit(memory_of(b.network, o.params), memory_limit_of(o.memory_limit))) {
+    spdlog::error("bench: {}", refusal->message());
+    return 2;
+  }
   const actors::IterationPlan plan{b.timing.loss.first_step, b.timing.loss.sequence, b.timing.loss.group_size,
                                    b.timing.loss.n_iter};
   spdlog::info("bench: N = {}, K = {}, {} iteration(s) of {} steps, {} thread(s), {} shard(s), {} mode", o.params.n_rec,
@@ -123,6 +142,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->transform(CLI::CheckedTransformer(optimizers, CLI::ignore_case));
   add_eprop_mode_option(*cmd, o->mode, "How synapses integrate an interval: exact, closed_form or auto")
       ->capture_default_str();
+  add_memory_limit_option(*cmd, o->memory_limit);
   CLI::App* stream = add_bench_stream_command(*cmd, exit_code);
   cmd->callback([o, cmd, stream, &exit_code] {
     if (stream->parsed()) return;  // `eligo bench stream` ran instead

@@ -14,6 +14,7 @@
 #include "actors/stream/metrics_endpoint.hpp"
 #include "actors/stream/stream_server.hpp"
 #include "cli/guarded_run.hpp"
+#include "cli/memory_limit_option.hpp"
 #include "cli/token_file.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
 #include "runtime/config/run_digest.hpp"
@@ -37,6 +38,7 @@ struct ServeArgs {
   std::uint32_t max_sessions = 8;
   std::uint64_t session_memory_mb = 1024;
   double stall_seconds = 30.0, idle_seconds = 300.0;
+  std::string memory_limit;  // --memory-limit, or empty: this machine's memory
 };
 
 void write_port(const std::string& file, std::uint16_t port) {
@@ -60,6 +62,7 @@ int run_serve_command(const ServeArgs& a) {
   }
   ConfigOverrides overrides;
   overrides.streamed = true;
+  overrides.memory_limit = memory_limit_of(a.memory_limit);  // one session's network must fit at least
   TrainingSetup setup = load_training_config(config, overrides);
   o.config_path = fs::absolute(config).string();
   o.config_digest = run_digest(config, setup);
@@ -140,6 +143,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--session-memory-mb", a->session_memory_mb, "Memory budget of one session (network and buffers)")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
+  add_memory_limit_option(*cmd, a->memory_limit);
   cmd->add_option("--stall-timeout", a->stall_seconds, "Seconds a client may leave its outputs unread")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));

@@ -11,6 +11,7 @@
 #include "actors/session/training_session.hpp"
 #include "cli/eprop_mode_option.hpp"
 #include "cli/guarded_run.hpp"
+#include "cli/memory_limit_option.hpp"
 #include "cli/progress.hpp"
 
 namespace eligo::cli {
@@ -18,8 +19,9 @@ namespace {
 
 struct TrainOptions {
   session::TrainingRequest request;
-  std::string cluster;    // cluster file: run on node daemons
-  bool insecure = false;  // cluster: plain TCP, no TLS
+  std::string cluster;       // cluster file: run on node daemons
+  bool insecure = false;     // cluster: plain TCP, no TLS
+  std::string memory_limit;  // --memory-limit, or empty
 };
 
 // The session's events as a progress bar (or log lines off a terminal) and one log line per
@@ -58,6 +60,8 @@ class TrainProgress final : public session::TrainingObserver {
 };
 
 int run_train(TrainOptions& o) {
+  // A cluster's network is spread over its nodes: only a limit given applies to it as a whole.
+  if (o.cluster.empty() || !o.memory_limit.empty()) o.request.overrides.memory_limit = memory_limit_of(o.memory_limit);
   if (!o.cluster.empty()) {
     o.request.cluster = session::ClusterTarget{o.cluster, o.insecure};
   }
@@ -81,6 +85,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   CLI::Option* shards = cmd->add_option("--shards", r.run.shards, "Shards of the recurrent population")
                             ->capture_default_str()
                             ->check(CLI::Range(1u, 1u << 20));
+  add_memory_limit_option(*cmd, o->memory_limit);
   cmd->add_option("--seed", r.overrides.seed, "Override the config's seed");
   cmd->add_option("--iterations", r.overrides.iterations, "Override the number of iterations")
       ->check(CLI::PositiveNumber);

@@ -9,6 +9,7 @@ packages=(
   libprotobuf-dev protobuf-compiler python3-protobuf libspdlog-dev catch2
   nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libarchive-dev gnuplot-nox
   libflatbuffers-dev flatbuffers-compiler liblz4-dev libzstd-dev zlib1g-dev clang-format clang-tidy
+  clang libclang-rt-14-dev  # tests/fuzz/run.sh: clang++ with libFuzzer and the sanitizers
 )
 # Not installed here: dataset-fashion-mnist (30 MB of images, only for `eligo data fashion-mnist-events`;
 # apt-get install dataset-fashion-mnist when you want it, docs/data.md).

@@ -16,7 +16,10 @@ namespace {
 void refuse_unknown_keys(const YAML::Node& map, const std::set<std::string>& known, const std::filesystem::path& file,
                          const std::string& where) {
   for (const auto& entry : map) {
-    const std::string key = entry.first.as<std::string>();
+    // A key may be a list or a map in YAML ("? - a"); no field of ours is.
+    if (!entry.first.IsScalar())
+      fail(file, where + "a key that is not a name (line " + std::to_string(entry.first.Mark().line + 1) + ")");
+    const std::string key = entry.first.Scalar();
     if (!known.count(key)) {
       std::string list;
       for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;

@@ -224,6 +224,7 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
     so.save_root = o.out / "saved";
     so.config_path = o.config_path;
     so.config_digest = o.config_digest;
+    so.memory_budget = o.session_memory_bytes;
     so.start_weights = o.start_weights;
     if (!h.start_from().empty()) {
       try {
@@ -235,15 +236,10 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
     outputs_every_ = std::clamp<std::uint32_t>(h.outputs_every(), 1, kMaxOutputsEvery);
     try {
       session_ = std::make_unique<StreamSession>(context_.setup, so, context_.actors, *this);
+    } catch (const SessionOverBudget& e) {
+      refuse(Error::REFUSED, e.what());
     } catch (const std::exception& e) {
       refuse(Error::BAD_REQUEST, std::string("cannot start a session: ") + e.what());
-    }
-    const std::uint64_t network_bytes = session_bytes();
-    if (network_bytes > o.session_memory_bytes) {
-      session_.reset();
-      refuse(Error::REFUSED, "the network needs about " + std::to_string(network_bytes >> 20) +
-                                 " MiB, above the per-session budget of " +
-                                 std::to_string(o.session_memory_bytes >> 20) + " MiB");
     }
     ++context_.sessions;
     counted_ = true;

@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/run_ledger.hpp"
 #include "runtime/checkpoint/checkpoint_directory.hpp"
+#include "runtime/config/memory_estimate.hpp"
 #include "runtime/network/frozen_network.hpp"
 #include "runtime/network/network_builder.hpp"
 #include "runtime/network/weights_digest.hpp"
@@ -62,11 +63,14 @@ StreamSession::StreamSession(const TrainingSetup& setup, SessionOptions options,
   plan_.n_iter = kOpenSamples / layout_.group_size;
   plan_.accuracy_window = setup.accuracy_window;
   plan_.rec_first_gid = net_.n_in;
+  // The stream's own buffers count apart (the connection's budget check): the estimate has no sample.
+  network_bytes_ = static_cast<std::uint64_t>(estimate_memory(net_, laid_out_sample(net_), setup.size_names).total());
+  if (options_.memory_budget > 0 && network_bytes_ > options_.memory_budget)
+    throw SessionOverBudget("the network needs about " + format_memory_size(static_cast<double>(network_bytes_)) +
+                            ", above the per-session budget of " +
+                            format_memory_size(static_cast<double>(options_.memory_budget)));
   built_ = build_network(net_, PartitionOptions{});  // a network that cannot be built fails before the Welcome
   slice_steps_ = built_->slice_steps;
-  constexpr std::uint64_t kHistoryBytesPerNeuron = 4096;
-  for (const auto& shard : built_->shards) network_bytes_ += shard->counters().synapse_bytes;
-  network_bytes_ += (std::uint64_t{net_.n_in} + net_.n_rec + net_.n_out) * kHistoryBytesPerNeuron;
   thread_ = std::thread([this] { run(); });
 }
 
@@ -211,6 +215,7 @@ void StreamSession::run() {
     built_.reset();
     actors::RunOptions options;
     options.open_ended = true;
+    options.keep_iterations = false;  // a session may run for ever; on_iteration takes each report
     actors::Callbacks callbacks;
     callbacks.on_iteration = [this](const actors::IterationReport& r, double) { on_iteration(r); };
     callbacks.on_checkpoint = [this](actors::CheckpointParts&& parts) { on_checkpoint(parts); };

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,13 @@ struct SessionOptions {
   std::optional<std::vector<WeightRecord>> start_weights;  // a saved network's, else the config's
   std::filesystem::path save_root;                         // Save writes save_root/NAME
   std::string config_path, config_digest;                  // for saved checkpoints' manifests
+  std::uint64_t memory_budget = 0;  // a network estimated above it is refused before it is built; 0: any
+};
+
+// The session's network would not fit its memory budget (SessionOptions::memory_budget).
+class SessionOverBudget : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct SampleResult {
@@ -54,7 +62,8 @@ class SessionListener {
 
 class StreamSession {
  public:
-  // Throws std::invalid_argument when the config cannot run as a stream.
+  // Throws std::invalid_argument when the config cannot run as a stream, SessionOverBudget when its
+  // network would exceed the memory budget.
   StreamSession(const TrainingSetup& setup, SessionOptions options, caf::actor_system& sys, SessionListener& listener);
   ~StreamSession();  // aborts a session still running, and waits for its thread
   StreamSession(const StreamSession&) = delete;
@@ -63,8 +72,7 @@ class StreamSession {
   // How the client's stream maps to samples (for the assembler and the Welcome).
   const StreamEncoding& encoding() const { return encoding_; }
   Step slice_steps() const { return slice_steps_; }
-  // What the built network holds: its synapses as the shards count them, and a history allowance per
-  // neuron (the archive is bounded by the cutoff and flush intervals).
+  // What the network takes, as estimated from its sizes before it was built (runtime/config/memory_estimate.hpp).
   std::uint64_t network_bytes() const { return network_bytes_; }
 
   // From the connection: complete samples, in order.

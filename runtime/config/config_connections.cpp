@@ -145,25 +145,10 @@ Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const st
   return ms_to_steps(ms, h);
 }
 
-double expected_synapses(const GeneratedConnections& g, std::uint32_t n_source, std::uint32_t n_target) {
-  const double s = n_source, t = n_target;
-  switch (g.rule) {
-    case ConnectionRule::all_to_all:
-      return s * t;
-    case ConnectionRule::one_to_one:
-      return t;
-    case ConnectionRule::fixed_indegree:
-      return static_cast<double>(g.indegree) * t;
-    case ConnectionRule::pairwise_bernoulli:
-      return g.probability * s * t;
-  }
-  return 0.0;
-}
-
 }  // namespace
 
-void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std::vector<PopulationRef>& pops, double h,
-                      NetworkDescription& net) {
+BlockFields read_connections(const Reporter& r, const pb::TrainingConfig& c, const std::vector<PopulationRef>& pops,
+                             double h, NetworkDescription& net) {
   std::string first_of[std::size(kBlocks)];  // field of the connection that filled each block
   for (int i = 0; i < c.connections_size(); ++i) {
     const pb::Connection& conn = c.connections(i);
@@ -187,7 +172,7 @@ void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std:
     g.stream = static_cast<std::uint64_t>(i) + 1;
     const std::string problem = validate(g, src.size, tgt.size, src.name == tgt.name);
     if (!problem.empty()) r.fail(path, problem);
-    const double synapses = expected_synapses(g, src.size, tgt.size);
+    const double synapses = expected_connections(g, src.size, tgt.size, src.name == tgt.name);
     if (synapses > kMaxBlockSynapses) {
       r.fail(path, "would create about " + show(synapses) + " synapses, more than " + show(kMaxBlockSynapses) +
                        " fit in any machine's memory at about 50 bytes each");
@@ -207,6 +192,7 @@ void read_connections(const Reporter& r, const pb::TrainingConfig& c, const std:
                " steps) may not exceed the delays of the spikes into the recurrent population (" +
                std::to_string(into_rec) + " steps): a spike would read learning signals that have not arrived");
   }
+  return {first_of[0], first_of[1], first_of[2], first_of[3]};
 }
 
 }  // namespace eligo::config_loading

@@ -4,6 +4,7 @@
 // file, so blocks never share random numbers.
 #include <config.pb.h>  // generated from proto/eligo/config.proto (eligo_proto)
 
+#include <string>
 #include <vector>
 
 #include "runtime/config/config_errors.hpp"
@@ -12,8 +13,13 @@
 
 namespace eligo::config_loading {
 
+// The connection that filled each block ("connections[2]"; empty for the optional block left out).
+struct BlockFields {
+  std::string in_rec, rec_rec, rec_out, feedback;
+};
+
 // Fills the rules, delays and plasticity of the four blocks of `net`; at resolution h.
-void read_connections(const Reporter& r, const ::eligo::config::TrainingConfig& c,
-                      const std::vector<PopulationRef>& pops, double h, NetworkDescription& net);
+BlockFields read_connections(const Reporter& r, const ::eligo::config::TrainingConfig& c,
+                             const std::vector<PopulationRef>& pops, double h, NetworkDescription& net);
 
 }  // namespace eligo::config_loading

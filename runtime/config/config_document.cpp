@@ -52,7 +52,14 @@ json plain_scalar(const std::string& s) {
   return s;
 }
 
-json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& path) {
+// A config has a few hundred values; aliases (*name) copy what their anchor holds, so a small text could
+// otherwise expand into billions of values ("billion laughs").
+constexpr std::size_t kMaxYamlValues = 1'000'000;
+
+json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& path, std::size_t& values) {
+  if (++values > kMaxYamlValues)
+    r.fail(path, "the document expands to more than " + std::to_string(kMaxYamlValues) +
+                     " values (through YAML aliases); a config needs far fewer");
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -64,7 +71,7 @@ json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& 
       return plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       json array = json::array();
-      for (const YAML::Node& item : node) array.push_back(yaml_to_json(item, r, element(path, array.size())));
+      for (const YAML::Node& item : node) array.push_back(yaml_to_json(item, r, element(path, array.size()), values));
       return array;
     }
     case YAML::NodeType::Map: {
@@ -74,7 +81,7 @@ json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& 
         const std::string& key = entry.first.Scalar();
         const std::string field = member(path, key);
         if (object.contains(key)) r.fail(field, "duplicate key" + at_line(entry.first.Mark()));
-        object[key] = yaml_to_json(entry.second, r, field);
+        object[key] = yaml_to_json(entry.second, r, field, values);
       }
       return object;
     }
@@ -87,7 +94,8 @@ json parse_yaml(const std::string& text, const Reporter& r) {
     const std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() > 1)
       r.fail("", "holds " + std::to_string(documents.size()) + " YAML documents (expected one)");
-    return documents.empty() ? json() : yaml_to_json(documents.front(), r, "");
+    std::size_t values = 0;
+    return documents.empty() ? json() : yaml_to_json(documents.front(), r, "", values);
   } catch (const YAML::Exception& e) {
     r.fail("", "malformed YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
                    std::to_string(e.mark.column + 1) + ": " + e.msg);

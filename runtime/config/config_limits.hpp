@@ -15,5 +15,8 @@ inline constexpr std::int64_t kMaxRunSteps = 1'000'000'000'000;
 // One sample is held in memory while it is presented (input spikes and target values, 16 bytes
 // each): about 4 GB.
 inline constexpr double kMaxSampleEntries = 2.5e8;
+// The sine-wave task draws its frozen input raster cell by cell (inputs × sequence steps) when the config
+// loads, whatever the rate: as many draws as a sample may hold entries, well under a second.
+inline constexpr double kMaxRasterCells = kMaxSampleEntries;
 
 }  // namespace eligo::config_loading

@@ -111,7 +111,8 @@ SineWaveTaskParams read_sine_wave(const Reporter& r, const pb::Task& t, std::int
 }
 
 TaskTiming lay_out_sine_wave(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iterations,
-                             std::uint64_t seed, NetworkDescription& net) {
+                             std::uint64_t seed, NetworkDescription& net,
+                             const std::function<void(const SampleSize&)>& check_memory) {
   if (c.training().has_group_size() && c.training().group_size() != 1)
     r.fail("training.group_size", "must be 1 for the sine_wave task: an iteration is one sequence (got " +
                                       std::to_string(c.training().group_size()) + ")");
@@ -119,6 +120,15 @@ TaskTiming lay_out_sine_wave(const Reporter& r, const pb::TrainingConfig& c, std
   const double per_step = net.n_in * task.input_rate_hz * net.resolution_ms / 1000.0 + net.n_out;
   check_sample_size(r, static_cast<double>(task.sequence) * per_step,
                     "task.sequence_steps, task.input_rate_hz or the input and readout sizes");
+  // The frozen raster is drawn cell by cell when the config loads (runtime/data/tasks/sine_wave_task.cpp).
+  const double p = task.input_rate_hz * net.resolution_ms / 1000.0;
+  const double cells = static_cast<double>(net.n_in) * static_cast<double>(task.sequence);
+  if (p > 0.0 && cells > kMaxRasterCells)
+    r.fail("task.sequence_steps", "the input raster of " + std::to_string(net.n_in) + " inputs × " +
+                                      std::to_string(task.sequence) + " steps has " + show(cells) +
+                                      " cells, each drawn when the config loads; at most " + show(kMaxRasterCells) +
+                                      ": lower task.sequence_steps or the input population's size");
+  check_memory({task.sequence, "task.sequence_steps", cells * p, "task.sequence_steps × task.input_rate_hz", true});
   return make_sine_wave_task(net, task);
 }
 
@@ -248,7 +258,8 @@ std::int64_t read_iterations(const Reporter& r, const pb::TrainingConfig& c, con
 }
 
 void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iterations,
-               const ConfigOverrides& overrides, TrainingSetup& s) {
+               const ConfigOverrides& overrides, TrainingSetup& s,
+               const std::function<void(const SampleSize&)>& check_memory) {
   NetworkDescription& net = s.network;
   const TaskKind kind = choose(r, "task.kind", c.task().kind(), kTaskKinds);
   refuse_other_kinds_fields(r, c.task(), kind);
@@ -269,7 +280,7 @@ void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iter
   TaskTiming timing;
   if (kind == TaskKind::sine_wave) {
     if (s.evaluate_every > 0) r.fail("training.evaluate_every", "the sine_wave task has no held-out set");
-    timing = lay_out_sine_wave(r, c, iterations, s.seed, net);
+    timing = lay_out_sine_wave(r, c, iterations, s.seed, net, check_memory);
   } else {
     s.classification = read_classification(r, c, kind, s.seed, overrides, net);
     const SampleLayout& layout = s.classification->layout;
@@ -280,10 +291,16 @@ void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iter
       iterations = (epochs * split + layout.group_size - 1) / layout.group_size;
     }
     check_task_steps(r, layout.sequence, iterations * layout.group_size);
-    if (kind == TaskKind::evidence_accumulation)  // an event file's size is its own (its reader checks it)
-      check_sample_size(r,
-                        static_cast<double>(layout.sequence) * net.n_in * s.classification->evidence.spike_probability,
-                        "the task's phase lengths, task.spike_probability or the input size");
+    SampleSize sample{layout.sequence, "task.sequence_steps", 0.0, "", false};
+    if (kind == TaskKind::evidence_accumulation) {  // an event file's size is its own (its reader checks it)
+      sample.sequence_field =
+          "task.cues × (task.cue_steps + task.spacing_steps) + task.delay_steps + task.recall_steps";
+      sample.input_spikes =
+          static_cast<double>(layout.sequence) * net.n_in * s.classification->evidence.spike_probability;
+      sample.input_spike_field = "(" + sample.sequence_field + ") × task.spike_probability";
+      check_sample_size(r, sample.input_spikes, "the task's phase lengths, task.spike_probability or the input size");
+    }
+    check_memory(sample);
     try {
       timing = lay_out_training(net, *s.classification, iterations);
     } catch (const std::invalid_argument& e) {  // data file errors pass through: they name their file

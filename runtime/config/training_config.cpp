@@ -21,6 +21,7 @@
 #include "runtime/config/config_populations.hpp"
 #include "runtime/config/config_schema.hpp"
 #include "runtime/config/config_task.hpp"
+#include "runtime/config/memory_estimate.hpp"
 
 namespace eligo {
 
@@ -34,6 +35,28 @@ double read_resolution(const Reporter& r, const pb::TrainingConfig& c) {
   const double h = c.has_resolution_ms() ? c.resolution_ms() : 1.0;
   r.expect(h > 0.0 && std::isfinite(h), "resolution_ms", "> 0 and finite", h);
   return h;
+}
+
+// The config fields behind each size of the network, for the memory estimate's messages.
+SizeNames size_names(const std::vector<PopulationRef>& pops, const BlockFields& blocks) {
+  SizeNames n;
+  for (const PopulationRef& p : pops) {
+    const std::string size = member(p.field, "size");
+    if (p.role == Role::input) n.n_in = size;
+    if (p.role == Role::recurrent) {
+      n.n_rec = size;
+      n.cutoff = member(member(p.field, "params"), "eprop_isi_trace_cutoff");
+    }
+    if (p.role == Role::readout) n.n_out = size;
+  }
+  const auto block = [](const std::string& path) {
+    return SizeNames::Block{member(path, "indegree"), member(path, "probability")};
+  };
+  n.in_rec = block(blocks.in_rec);
+  n.rec_rec = block(blocks.rec_rec);
+  n.rec_out = block(blocks.rec_out);
+  n.feedback = block(blocks.feedback);
+  return n;
 }
 
 TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const ConfigOverrides& overrides) {
@@ -52,7 +75,7 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
   } else if (!c.eprop_mode().empty()) {
     net.eprop_mode = config_loading::choose(r, "eprop_mode", c.eprop_mode(), kEpropModeNames);
   }
-  read_connections(r, c, pops, net.resolution_ms, net);
+  const BlockFields blocks = read_connections(r, c, pops, net.resolution_ms, net);
   const std::int64_t iterations = read_iterations(r, c, overrides);
   s.network_without_task = net;
   s.checkpoint_every = c.training().has_checkpoint_every()
@@ -62,7 +85,14 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
                          ? r.integer(c.training().evaluate_every(), "training.evaluate_every", 0, kMaxTaskSteps)
                          : 0;
 
-  read_task(r, c, iterations, overrides, s);
+  s.size_names = size_names(pops, blocks);
+  read_task(r, c, iterations, overrides, s, [&](const SampleSize& sample) {
+    s.sample = sample;
+    if (!overrides.memory_limit) return;
+    const MemoryEstimate estimate = estimate_memory(s.network, sample, s.size_names);
+    if (const auto refusal = refuse_over_limit(estimate, *overrides.memory_limit))
+      r.fail(refusal->field, refusal->problem);
+  });
   return s;
 }
 

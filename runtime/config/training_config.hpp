@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/config/config_errors.hpp"
+#include "runtime/config/memory_estimate.hpp"
 #include "runtime/data/tasks/classification_task.hpp"
 #include "runtime/losses/loss_window.hpp"
 #include "runtime/network/network_description.hpp"
@@ -26,6 +27,10 @@ struct TrainingSetup {
   std::optional<ClassificationTask> classification;  // classification tasks: how to make held-out sets
   std::int64_t checkpoint_every = 0;                 // iterations; 0: only the final checkpoint
   std::int64_t evaluate_every = 0;                   // iterations; 0: no held-out evaluation during training
+  // What the memory estimate (memory_estimate.hpp) reads besides the network: the config fields behind
+  // its sizes, and one sample of the task as the loader saw it before laying it out.
+  SizeNames size_names;
+  SampleSize sample;
   // The overrides that change the stimulus, as given (they enter the run digest).
   std::optional<std::filesystem::path> data_dir_override;
   std::optional<std::string> order_override;
@@ -43,6 +48,10 @@ struct ConfigOverrides {
   // The samples will come from a client's stream (`eligo serve`): a labelled folder's task does not
   // read its folder, and the layout's source must be replaced before the network is built.
   bool streamed = false;
+  // Refuse a config whose memory estimate (memory_estimate.hpp) exceeds this, before its task is laid
+  // out or anything is built; the error names the fields responsible. Unset: no estimate is checked
+  // (the fixed bounds of config_limits.hpp still hold).
+  std::optional<MemoryLimit> memory_limit;
 };
 
 // Every problem with the file is a ConfigError (config_errors.hpp) that names the file and the field.

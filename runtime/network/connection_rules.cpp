@@ -124,4 +124,21 @@ std::string validate(const GeneratedConnections& rule, std::uint32_t n_source, s
   return {};
 }
 
+double expected_connections(const GeneratedConnections& rule, std::uint32_t n_source, std::uint32_t n_target,
+                            bool same_population) {
+  const double s = n_source, t = n_target;
+  const double pairs = same_population && !rule.allow_autapses ? s * t - t : s * t;
+  switch (rule.rule) {
+    case ConnectionRule::all_to_all:
+      return pairs;
+    case ConnectionRule::one_to_one:
+      return t;
+    case ConnectionRule::fixed_indegree:
+      return static_cast<double>(rule.indegree) * t;
+    case ConnectionRule::pairwise_bernoulli:
+      return rule.probability * pairs;
+  }
+  return 0.0;
+}
+
 }  // namespace eligo

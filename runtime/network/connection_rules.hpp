@@ -57,4 +57,9 @@ void generate_incoming(const GeneratedConnections& rule, std::uint64_t seed, std
 std::string validate(const GeneratedConnections& rule, std::uint32_t n_source, std::uint32_t n_target,
                      bool same_population);  // empty when valid
 
+// How many connections the rule makes between populations of these sizes (for pairwise_bernoulli the
+// expectation): what memory estimates and size checks count before anything is generated.
+double expected_connections(const GeneratedConnections& rule, std::uint32_t n_source, std::uint32_t n_target,
+                            bool same_population);
+
 }  // namespace eligo

@@ -35,6 +35,9 @@ ConnectionList read_dense(const CaseReader& rd, const Field& weights, Population
                           const WeightRange& range) {
   const bool same_population = src.name == tgt.name;
   rd.expect_size(weights, tgt.size, "one row per " + std::string(tgt.name) + " neuron (weights[target][source])");
+  // Every row's size first: the lists are reserved only for values the file holds.
+  for (std::uint32_t t = 0; t < tgt.size; ++t)
+    rd.expect_size(rd.at(weights, t), src.size, "one per " + std::string(src.name) + " neuron");
   ConnectionList list;
   const std::size_t n = std::size_t{tgt.size} * src.size - (same_population ? tgt.size : 0);
   list.source.reserve(n);
@@ -42,7 +45,6 @@ ConnectionList read_dense(const CaseReader& rd, const Field& weights, Population
   list.weight.reserve(n);
   for (std::uint32_t t = 0; t < tgt.size; ++t) {
     const Field row = rd.at(weights, t);
-    rd.expect_size(row, src.size, "one per " + std::string(src.name) + " neuron");
     for (std::uint32_t s = 0; s < src.size; ++s) {
       if (same_population && s == t) continue;
       list.source.push_back(s);

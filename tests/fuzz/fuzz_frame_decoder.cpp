@@ -1,4 +1,4 @@
-// libFuzzer target: arbitrary bytes from a socket into the data plane's frame decoder
+// Fuzz target (tests/fuzz/fuzz_target.hpp): arbitrary bytes from a socket into the data plane's frame decoder
 // (actors/transport/frame_codec.hpp). Any FrameError is a correct answer; a crash, a sanitizer report
 // or an allocation beyond the frame limit is a bug.
 #include <cstddef>
@@ -6,8 +6,9 @@
 #include <string_view>
 
 #include "actors/transport/frame_codec.hpp"
+#include "tests/fuzz/fuzz_target.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+ELIGO_FUZZ_TARGET(frame_decoder) {
   eligo::transport::FrameDecoder decoder(1u << 20);
   // Feed in two pieces, so that reassembly is exercised too.
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
@@ -21,5 +22,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const eligo::transport::FrameError&) {
   }
-  return 0;
 }

@@ -1,13 +1,14 @@
-// libFuzzer target: arbitrary bytes as an IDX file, plain or gzipped (runtime/data/formats/idx_file.cpp),
-// then paired as images or labels with a made-up partner of the right size. An IdxFileError is a
-// correct answer; a crash, a hang, another exception or a sanitizer report is a bug.
+// Fuzz target (tests/fuzz/fuzz_target.hpp): arbitrary bytes as an IDX file, plain or gzipped
+// (runtime/data/formats/idx_file.cpp), then paired as images or labels with a made-up partner of the right size. An
+// IdxFileError is a correct answer; a crash, a hang, another exception or a sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "runtime/data/formats/idx_file.hpp"
+#include "tests/fuzz/fuzz_target.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+ELIGO_FUZZ_TARGET(idx_file) {
   try {
     const eligo::IdxArray a = eligo::parse_idx(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.gz");
     if (a.dims.size() == 3) {
@@ -20,5 +21,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const eligo::IdxFileError&) {
   }
-  return 0;
 }

@@ -1,5 +1,5 @@
-// libFuzzer target: any bytes given to the NEST case loader either load or raise CaseFileError, and
-// never crash, hang or leak (build and run with tests/fuzz/run.sh).
+// Fuzz target (tests/fuzz/fuzz_target.hpp): any bytes given to the NEST case loader either load or raise CaseFileError,
+// and never crash, hang or leak (build and run with tests/fuzz/run.sh).
 #include <unistd.h>
 
 #include <cstdint>
@@ -8,8 +8,9 @@
 #include <string>
 
 #include "runtime/verification/reference_case.hpp"
+#include "tests/fuzz/fuzz_target.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+ELIGO_FUZZ_TARGET(reference_case) {
   static const std::string path = "/dev/shm/eligo_fuzz_case_" + std::to_string(getpid()) + ".json";
   {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -20,5 +21,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const eligo::CaseFileError&) {
     // the documented outcome for bad input
   }
-  return 0;
 }

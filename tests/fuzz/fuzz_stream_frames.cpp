@@ -1,12 +1,13 @@
-// libFuzzer target: arbitrary bytes from a streaming client into the stream frame decoder and the
-// frame checks (runtime/stream/stream_frames.hpp). Any StreamFrameError is a correct answer; a crash,
-// a sanitizer report or an allocation beyond the frame limit is a bug.
+// Fuzz target (tests/fuzz/fuzz_target.hpp): arbitrary bytes from a streaming client into the stream frame decoder and
+// the frame checks (runtime/stream/stream_frames.hpp). Any StreamFrameError is a correct answer; a crash, a sanitizer
+// report or an allocation beyond the frame limit is a bug.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "runtime/stream/stream_frames.hpp"
+#include "tests/fuzz/fuzz_target.hpp"
 
 namespace {
 
@@ -18,14 +19,14 @@ void drain(eligo::stream::StreamFrameDecoder& decoder) {
     eligo::stream::StreamFrameDecoder again;
     again.feed(eligo::stream::encode_frame(frame));
     eligo::stream::ClientFrame copy;
-    if (!again.next(copy)) std::abort();
+    eligo::fuzz::expect(again.next(copy), "a checked frame decodes again");
     eligo::stream::validate(copy);
   }
 }
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+ELIGO_FUZZ_TARGET(stream_frames) {
   eligo::stream::StreamFrameDecoder decoder(1u << 16);
   // Feed in two pieces, so that reassembly is exercised too.
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
@@ -36,5 +37,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     drain(decoder);
   } catch (const eligo::stream::StreamFrameError&) {
   }
-  return 0;
 }

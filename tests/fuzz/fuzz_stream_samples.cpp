@@ -1,8 +1,7 @@
-// libFuzzer target: arbitrary bytes from a streaming client through the frame decoder and checks into
-// the sample assembler (runtime/stream/sample_assembler.hpp), as a server session applies them: a
-// 34 × 34 sensor pooled to 8 × 8, 128 inputs, 3 labels, 60-step samples. Any StreamFrameError or
-// StreamRequestError is a correct answer; a crash, a sanitizer report or a sample whose spikes fall
-// outside its inputs or steps is a bug.
+// Fuzz target (tests/fuzz/fuzz_target.hpp): arbitrary bytes from a streaming client through the frame decoder and
+// checks into the sample assembler (runtime/stream/sample_assembler.hpp), as a server session applies them: a 34 × 34
+// sensor pooled to 8 × 8, 128 inputs, 3 labels, 60-step samples. Any StreamFrameError or StreamRequestError is a
+// correct answer; a crash, a sanitizer report or a sample whose spikes fall outside its inputs or steps is a bug.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +9,7 @@
 
 #include "runtime/stream/sample_assembler.hpp"
 #include "runtime/stream/stream_frames.hpp"
+#include "tests/fuzz/fuzz_target.hpp"
 
 namespace {
 
@@ -30,9 +30,9 @@ StreamEncoding encoding() {
 
 void check(const std::vector<CompleteSample>& samples) {
   for (const CompleteSample& s : samples) {
-    if (s.sample.label >= 3) std::abort();
+    eligo::fuzz::expect(s.sample.label < 3, "labels within the readouts");
     for (const InputSpike& x : s.sample.spikes)
-      if (x.input >= 128 || x.step < 0 || x.step >= 60) std::abort();
+      eligo::fuzz::expect(x.input < 128 && x.step >= 0 && x.step < 60, "spikes inside the sample");
   }
 }
 
@@ -66,7 +66,7 @@ void apply(SampleAssembler& a, std::uint64_t& t, const ClientFrame& f) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+ELIGO_FUZZ_TARGET(stream_samples) {
   StreamFrameDecoder decoder(1u << 16);
   SampleAssembler assembler(encoding());
   std::uint64_t t = 0;
@@ -80,5 +80,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const StreamFrameError&) {
   } catch (const StreamRequestError&) {
   }
-  return 0;
 }

@@ -44,6 +44,7 @@ std::vector<Step> raster_row(std::uint64_t seed, std::uint32_t input, std::int64
 std::vector<InputSpike> raster(const NetworkDescription& net, const SineWaveTaskParams& params) {
   const double p = params.input_rate_hz * net.resolution_ms / 1000.0;
   std::vector<InputSpike> spikes;
+  if (!(p > 0.0)) return spikes;  // no draw can fall below 0: the raster is empty
   for (std::uint32_t i = 0; i < net.n_in; ++i)
     for (Step s : raster_row(params.seed, i, params.sequence, p)) spikes.push_back({s, i});
   return spikes;
