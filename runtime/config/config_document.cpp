@@ -14,6 +14,8 @@
 #include <set>
 #include <vector>
 
+#include "runtime/config/yaml_documents.hpp"
+
 namespace eligo::config_loading {
 
 namespace fs = std::filesystem;
@@ -91,11 +93,14 @@ json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& 
 
 json parse_yaml(const std::string& text, const Reporter& r) {
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1)
-      r.fail("", "holds " + std::to_string(documents.size()) + " YAML documents (expected one)");
+    // Not YAML::LoadAll, which never returns on some malformed texts (yaml_documents.hpp).
+    const YamlDocuments documents = count_yaml_documents(text, 2);
+    if (documents.stuck)
+      r.fail("", "malformed YAML at line " + std::to_string(documents.line) + ", column " +
+                     std::to_string(documents.column) + ": no value can start there");
+    if (documents.count > 1) r.fail("", "holds more than one YAML document (expected one)");
     std::size_t values = 0;
-    return documents.empty() ? json() : yaml_to_json(documents.front(), r, "", values);
+    return documents.count == 0 ? json() : yaml_to_json(YAML::Load(text), r, "", values);
   } catch (const YAML::Exception& e) {
     r.fail("", "malformed YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
                    std::to_string(e.mark.column + 1) + ": " + e.msg);

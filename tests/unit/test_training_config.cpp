@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -539,6 +540,19 @@ TEST_CASE("unreadable files give a ConfigError naming the file", "[config]") {
     const fs::path file = dir.write("broken.yaml", "name: x\npopulations:\n  - name: in\n    model: [parrot\n");
     const ConfigError e = config_error(file);
     CHECK_THAT(e.what(), Catch::Contains(file.string()) && Catch::Contains("malformed YAML at line"));
+  }
+  SECTION("YAML that starts with a flow indicator, on which yaml-cpp's LoadAll never returns") {
+    for (const char* text : {"  , so tha \n", "# a comment\n, a\n", " ,"}) {
+      const fs::path file = dir.write("comma.yaml", text);
+      const auto start = std::chrono::steady_clock::now();
+      const ConfigError e = config_error(file);
+      CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+      CHECK_THAT(e.what(), Catch::Contains(file.string()) && Catch::Contains("malformed YAML at line"));
+    }
+  }
+  SECTION("several YAML documents") {
+    const ConfigError e = config_error(dir.write("two.yaml", "name: a\n---\nname: b\n"));
+    CHECK_THAT(e.what(), Catch::Contains("holds more than one YAML document"));
   }
   SECTION("malformed JSON: the message gives the line") {
     const fs::path file = dir.write("broken.json", "{\"name\": \n");
