@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "runtime/config/yaml_documents.hpp"
@@ -27,36 +27,73 @@ std::string at_line(const YAML::Mark& mark) { return " (line " + std::to_string(
 
 // An unquoted YAML scalar typed by the YAML 1.2 core schema. Infinities and NaN become the strings
 // protobuf's JSON mapping uses for them, since JSON has no literal for either.
+// YAML 1.2 core schema scalars, matched by hand: std::regex takes microseconds a match, which a
+// document of many values (aliases) turns into seconds.
+std::size_t skip_digits(std::string_view s, std::size_t i) {
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  return i;
+}
+std::size_t skip_sign(std::string_view s) { return !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0; }
+
+bool is_integer(std::string_view s) {  // [-+]?[0-9]+
+  const std::size_t start = skip_sign(s);
+  return s.size() > start && skip_digits(s, start) == s.size();
+}
+
+bool is_floating(std::string_view s) {  // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+  std::size_t i = skip_sign(s);
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t end = skip_digits(s, i + 1);
+    if (end == i + 1) return false;
+    i = end;
+  } else {
+    const std::size_t end = skip_digits(s, i);
+    if (end == i) return false;
+    i = end;
+    if (i < s.size() && s[i] == '.') i = skip_digits(s, i + 1);
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    const std::size_t end = skip_digits(s, i);
+    if (end == i) return false;
+    i = end;
+  }
+  return i == s.size();
+}
+
+bool one_of(std::string_view s, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words)
+    if (s == w) return true;
+  return false;
+}
+
 json plain_scalar(const std::string& s) {
-  static const std::regex boolean("true|True|TRUE|false|False|FALSE");
-  static const std::regex integer("[-+]?[0-9]+");
-  static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  static const std::regex infinity(R"([-+]?\.(inf|Inf|INF))");
-  static const std::regex nan(R"(\.(nan|NaN|NAN))");
-  if (std::regex_match(s, boolean)) return s[0] == 't' || s[0] == 'T';
+  const std::string_view unsigned_part = std::string_view(s).substr(skip_sign(s));
+  if (one_of(s, {"true", "True", "TRUE", "false", "False", "FALSE"})) return s[0] == 't' || s[0] == 'T';
   const std::string digits = !s.empty() && s[0] == '+' ? s.substr(1) : s;  // from_chars takes no '+'
   const char* first = digits.data();
   const char* last = first + digits.size();
-  if (std::regex_match(s, integer)) {
+  if (is_integer(s)) {
     std::int64_t i = 0;
     if (std::from_chars(first, last, i).ec == std::errc()) return i;
     std::uint64_t u = 0;
     if (std::from_chars(first, last, u).ec == std::errc()) return u;
   }
-  if (std::regex_match(s, floating) || std::regex_match(s, integer)) {
+  if (is_floating(s)) {
     double x = 0.0;
     const auto res = std::from_chars(first, last, x);
     if (res.ec == std::errc() && std::isfinite(x)) return x;
     return s;  // out of the double range: protobuf reports it as a wrong value for the field
   }
-  if (std::regex_match(s, infinity)) return s[0] == '-' ? "-Infinity" : "Infinity";
-  if (std::regex_match(s, nan)) return "NaN";
+  if (one_of(unsigned_part, {".inf", ".Inf", ".INF"})) return s[0] == '-' ? "-Infinity" : "Infinity";
+  if (one_of(s, {".nan", ".NaN", ".NAN"})) return "NaN";
   return s;
 }
 
 // A config has a few hundred values; aliases (*name) copy what their anchor holds, so a small text could
 // otherwise expand into billions of values ("billion laughs").
-constexpr std::size_t kMaxYamlValues = 1'000'000;
+constexpr std::size_t kMaxYamlValues = 100'000;
 
 json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& path, std::size_t& values) {
   if (++values > kMaxYamlValues)
