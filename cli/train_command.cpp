@@ -4,14 +4,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "actors/session/training_session.hpp"
 #include "cli/eprop_mode_option.hpp"
 #include "cli/guarded_run.hpp"
 #include "cli/memory_limit_option.hpp"
+#include "cli/plotting/run_figures.hpp"
 #include "cli/progress.hpp"
 
 namespace eligo::cli {
@@ -22,6 +25,7 @@ struct TrainOptions {
   std::string cluster;       // cluster file: run on node daemons
   bool insecure = false;     // cluster: plain TCP, no TLS
   std::string memory_limit;  // --memory-limit, or empty
+  bool no_plots = false;     // --no-plots: leave the figures to `eligo plot`
 };
 
 // The session's events as a progress bar (or log lines off a terminal) and one log line per
@@ -70,6 +74,7 @@ int run_train(TrainOptions& o) {
   const session::TrainingOutcome outcome = training.run(progress);
   spdlog::info("train: final loss {:.6g}, weights digest {}, summary in {}", outcome.summary.final_loss,
                outcome.summary.weights_digest, outcome.summary_file.string());
+  if (!o.no_plots) draw_figures_after_training(training.out());
   return 0;
 }
 
@@ -81,7 +86,11 @@ void add_train_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("train", "Train the network described by a config (JSON or YAML)");
   cmd->add_option("config", r.config, "Config file (see examples/)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", r.out, "Output directory (default: out/<config name>)");
-  cmd->add_option("--threads", r.run.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
+  // Every core by default: the weights do not depend on the thread count (docs/architecture.md §4).
+  r.run.threads = std::clamp(std::thread::hardware_concurrency(), 1u, 1024u);
+  cmd->add_option("--threads", r.run.threads, "Worker threads (default: this machine's cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1024u));
   CLI::Option* shards = cmd->add_option("--shards", r.run.shards, "Shards of the recurrent population")
                             ->capture_default_str()
                             ->check(CLI::Range(1u, 1u << 20));
@@ -101,6 +110,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--resume", r.resume,
                   "Continue from the latest complete checkpoint in this run directory (or from this checkpoint "
                   "directory); same config, seed and iterations");
+  cmd->add_flag("--no-plots", o->no_plots,
+                "Do not draw the figures at the end (they are drawn when gnuplot is installed; see eligo plot)");
   cmd->add_option("--cluster", o->cluster,
                   "Run on the node daemons listed in this cluster file (eligo node; see examples/cluster.yaml)")
       ->check(CLI::ExistingFile);
