@@ -94,11 +94,17 @@ json plain_scalar(const std::string& s) {
 // A config has a few hundred values; aliases (*name) copy what their anchor holds, so a small text could
 // otherwise expand into billions of values ("billion laughs").
 constexpr std::size_t kMaxYamlValues = 100'000;
+// A config nests a few levels; an alias inside its own anchor ("a: &a [*a]") nests without end.
+constexpr std::size_t kMaxYamlDepth = 64;
 
-json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& path, std::size_t& values) {
+json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& path, std::size_t& values,
+                  std::size_t depth = 0) {
   if (++values > kMaxYamlValues)
     r.fail(path, "the document expands to more than " + std::to_string(kMaxYamlValues) +
                      " values (through YAML aliases); a config needs far fewer");
+  if (depth > kMaxYamlDepth)
+    r.fail(path, "nests deeper than " + std::to_string(kMaxYamlDepth) +
+                     " levels (an alias inside its own anchor?); a config needs far fewer");
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -110,7 +116,8 @@ json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& 
       return plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       json array = json::array();
-      for (const YAML::Node& item : node) array.push_back(yaml_to_json(item, r, element(path, array.size()), values));
+      for (const YAML::Node& item : node)
+        array.push_back(yaml_to_json(item, r, element(path, array.size()), values, depth + 1));
       return array;
     }
     case YAML::NodeType::Map: {
@@ -120,7 +127,7 @@ json yaml_to_json(const YAML::Node& node, const Reporter& r, const std::string& 
         const std::string& key = entry.first.Scalar();
         const std::string field = member(path, key);
         if (object.contains(key)) r.fail(field, "duplicate key" + at_line(entry.first.Mark()));
-        object[key] = yaml_to_json(entry.second, r, field, values);
+        object[key] = yaml_to_json(entry.second, r, field, values, depth + 1);
       }
       return object;
     }

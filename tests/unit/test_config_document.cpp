@@ -41,3 +41,11 @@ TEST_CASE("unquoted YAML scalars: booleans, integers, floats, infinities and NaN
     CHECK(value_of(x) == json(x));
   }
 }
+
+TEST_CASE("a YAML alias inside its own anchor, or deep nesting, is refused, not followed", "[config]") {
+  const Reporter r("deep.yaml");
+  CHECK_THROWS_WITH(parse_document("a: &a [1, *a]\n", r), Catch::Contains("nests deeper than 64 levels"));
+  CHECK_THROWS_WITH(parse_document("a: " + std::string(100, '[') + std::string(100, ']') + "\n", r),
+                    Catch::Contains("deep.yaml"));
+  CHECK_NOTHROW(parse_document("a: " + std::string(20, '[') + std::string(20, ']') + "\n", r));
+}
