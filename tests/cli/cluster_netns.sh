@@ -8,6 +8,8 @@
 # prints why and exits 77, which ctest reports as skipped (never as passed).
 # Usage: cluster_netns.sh ELIGO CONFIG [MODE]
 #   digest     (default) the 3 namespaces give the single process's digest
+#   kill       node n2's daemon is killed mid-run (kill -9); --restart 1 finishes on n1 and n3 with the
+#              uninterrupted digest
 #   partition  node n2's link goes down mid-run (`ip link set … down`: packets vanish, nobody gets a
 #              reset); heartbeats find it silent within the cluster file's heartbeat_timeout_s (2 s)
 #              plus one beat, and --restart 1 finishes on n1 and n3 with the uninterrupted digest
@@ -103,22 +105,30 @@ digest)
   "$eligo" --log-level warn train "$config" --cluster "$work/cluster.yaml" --out "$work/netns"
   label="3 namespaces:  "
   ;;
-partition)
+partition | kill)
   "$eligo" --log-level warn train "$config" --out "$work/single" --shards 2 --iterations 12
   "$eligo" train "$config" --cluster "$work/cluster.yaml" --out "$work/netns" --iterations 12 --restart 1 \
     > "$work/train.log" 2>&1 &
   train=$!
   wait_for_log "$work/train.log" "checkpoint after iteration 2" || { cat "$work/train.log"; exit 1; }
-  ip -n "$switch" link set "${prefix}h2" down
+  if [ "$mode" = partition ]; then
+    ip -n "$switch" link set "${prefix}h2" down
+  else
+    kill -9 "${pids[1]}"  # node n2's daemon, in its namespace
+  fi
   cut_at=$(date +%T.%N)
   wait "$train" || { cat "$work/train.log"; echo "the run did not carry on"; exit 1; }
   cat "$work/train.log"
   report=$(grep -m1 "\[error\] cluster: lost node n2" "$work/train.log") || { echo "no report naming node n2"; exit 1; }
-  grep -q "silent for more than" <<< "$report" || { echo "the report does not say n2 was silent"; exit 1; }
-  bound=$(awk -v h="$heartbeat_s" 'BEGIN { print h * 4 / 3 + 0.5 }')
-  within_seconds "$cut_at" "$report" "$bound" "n2's link cut at $cut_at, found silent" || exit 1
+  if [ "$mode" = partition ]; then
+    grep -q "silent for more than" <<< "$report" || { echo "the report does not say n2 was silent"; exit 1; }
+    bound=$(awk -v h="$heartbeat_s" 'BEGIN { print h * 4 / 3 + 0.5 }')
+    within_seconds "$cut_at" "$report" "$bound" "n2's link cut at $cut_at, found silent" || exit 1
+  else
+    within_seconds "$cut_at" "$report" 2.0 "n2 killed at $cut_at, reported" || exit 1
+  fi
   grep -q '"lost_nodes": \[' "$work/netns/summary.json" || { echo "summary.json counts no recovery"; exit 1; }
-  label="partition, recovered:"
+  label="$mode, recovered:"
   ;;
 *)
   echo "unknown mode $mode"; exit 2 ;;
