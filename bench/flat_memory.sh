@@ -10,11 +10,11 @@
 # Not a ctest: it takes about 25 minutes on the 2-core machine. Prints the figures, and exits 1 when a
 # check fails.
 # Usage: bench/flat_memory.sh [ELIGO [CONFIG [ITERATIONS [OUT]]]]
-#   default: build/eligo examples/sine_wave_small.yaml 20000 /tmp/eligo-flat-memory
+#   default: build/eligo bench/flat_memory.yaml 20000 /tmp/eligo-flat-memory
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 eligo=${1:-$root/build/eligo}
-config=${2:-$root/examples/sine_wave_small.yaml}
+config=${2:-$root/bench/flat_memory.yaml}
 iterations=${3:-20000}
 out=${4:-/tmp/eligo-flat-memory}
 early=$((iterations / 10))

@@ -25,7 +25,18 @@ bool WeightOptimizer::plan(Step idx, std::int64_t call, OptimizerClock& clock, O
     for (std::int64_t k = clock.k; k < target_k; ++k) {
       clock.beta1_power *= params_.beta_1;
       clock.beta2_power *= params_.beta_2;
-      schedule.alphas.push_back(clock.eta_current * std::sqrt(1.0 - clock.beta2_power) / (1.0 - clock.beta1_power));
+      const double alpha = clock.eta_current * std::sqrt(1.0 - clock.beta2_power) / (1.0 - clock.beta1_power);
+      // Settled: the powers no longer change 1 − β^k, so every further α is this one (they keep
+      // shrinking, and the clock keeps them exact for the steps after this call).
+      const bool settled = 1.0 - clock.beta1_power == 1.0 && 1.0 - clock.beta2_power == 1.0;
+      if (settled && (trigger.tail_steps == 0 || alpha == trigger.tail_alpha)) {
+        trigger.tail_alpha = alpha;
+        ++trigger.tail_steps;
+      } else {
+        schedule.alphas.insert(schedule.alphas.end(), static_cast<std::size_t>(trigger.tail_steps), trigger.tail_alpha);
+        trigger.tail_steps = 0;
+        schedule.alphas.push_back(alpha);
+      }
     }
     trigger.alpha_end = static_cast<std::uint32_t>(schedule.alphas.size());
   }

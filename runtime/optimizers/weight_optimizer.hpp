@@ -32,6 +32,11 @@ struct OptimizerTrigger {
   std::int64_t call = 0;
   double eta = 0.0;
   std::uint32_t alpha_begin = 0, alpha_end = 0;  // range in OptimizerSchedule::alphas
+  // Then tail_steps more iterations with tail_alpha: once β1^k and β2^k are too small to change 1 − β^k,
+  // α is the same for every further step, and a source silent for a long run (millions of catch-up
+  // steps) must not list them one by one.
+  std::int64_t tail_steps = 0;
+  double tail_alpha = 0.0;
 };
 
 struct OptimizerSchedule {
@@ -70,14 +75,16 @@ class WeightOptimizer {
       cum = 0.0;
     } else {
       const double b1 = params_.beta_1, b2 = params_.beta_2, eps = params_.epsilon;
-      for (std::uint32_t a = trigger.alpha_begin; a < trigger.alpha_end; ++a) {
-        // Operand order as in NEST: ((1−β2)·cum)·cum and w − (α·m)/(√v + ε). Only the first iteration
-        // sees the gradient; the catch-up iterations move w by momentum alone.
+      // Operand order as in NEST: ((1−β2)·cum)·cum and w − (α·m)/(√v + ε). Only the first iteration
+      // sees the gradient; the catch-up iterations move w by momentum alone.
+      const auto iterate = [&](double alpha) {
         *m = b1 * *m + (1.0 - b1) * cum;
         *v = b2 * *v + (1.0 - b2) * cum * cum;
-        w = w - schedule.alphas[a] * *m / (std::sqrt(*v) + eps);
+        w = w - alpha * *m / (std::sqrt(*v) + eps);
         cum = 0.0;
-      }
+      };
+      for (std::uint32_t a = trigger.alpha_begin; a < trigger.alpha_end; ++a) iterate(schedule.alphas[a]);
+      for (std::int64_t t = 0; t < trigger.tail_steps; ++t) iterate(trigger.tail_alpha);
     }
     w = std::min(std::max(w, params_.Wmin), params_.Wmax);  // docs/numerics.md §10: clamp once, after STEP
   }

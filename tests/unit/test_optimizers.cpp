@@ -138,6 +138,28 @@ TEST_CASE("Adam catches up the skipped iterations in one call, only the first se
   CHECK(once.w > s.w);  // g > 0 pushes w down; the catch-up pushes it further
 }
 
+TEST_CASE("a catch-up of a million Adam iterations lists only the step sizes that still change", "[optimizer]") {
+  // A source silent for a long run: 10^6 catch-up iterations in one call. Past about 37,000 of them
+  // 1 − β^k is exactly 1 and α no longer changes; the schedule keeps those as one tail, and the
+  // weight, moments and clock are the reference's to the bit.
+  const double eta = 0.01, g = 0.25, w0 = 0.3;
+  const int n = 1'000'000;
+  WeightOptimizer opt(adam(eta));
+  OptimizerClock clock;
+  eligo::OptimizerSchedule schedule;
+  REQUIRE(opt.plan(n, 0, clock, schedule));
+  CHECK(schedule.alphas.size() < 50'000);
+  CHECK(schedule.triggers.back().tail_steps > 900'000);
+  double w = w0, cum = g, m = 0.0, v = 0.0;
+  opt.apply(schedule.triggers.back(), schedule, w, cum, &m, &v);
+  const ReferenceAdam ref(eta, w0, g, n);
+  CHECK(w == std::min(std::max(ref.w, -100.0), 100.0));
+  CHECK(m == ref.m);
+  CHECK(v == ref.v);
+  CHECK(clock.beta1_power == ref.b1p);
+  CHECK(clock.beta2_power == ref.b2p);
+}
+
 TEST_CASE("Adam with batch_size B runs idx/B iterations on the first call and averages the batch", "[optimizer]") {
   const double eta = 0.05;
   Synapse s(adam(eta, 3), -0.4);
