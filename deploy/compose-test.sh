@@ -21,7 +21,8 @@
 # Usage, from anywhere (as root, or as a user who may use docker when packages, engine and base image
 # are present already):   deploy/compose-test.sh
 # Environment:
-#   ELIGO_ITERATIONS=30, ELIGO_CHECKPOINT_EVERY=5   the test config's iterations and checkpoints
+#   ELIGO_ITERATIONS=100, ELIGO_CHECKPOINT_EVERY=5  the test config's iterations and checkpoints (long
+#                          enough that node3 is still running when the first checkpoint is logged)
 #   ELIGO_BUILD_REV=REV    build the image from this git revision (git archive REV) instead of the
 #                          working tree, for example HEAD when the tree holds unfinished work
 #   ELIGO_SKIP_BUILD=1     use eligo:latest as it is, if it exists
@@ -34,7 +35,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-iterations=${ELIGO_ITERATIONS:-30}
+iterations=${ELIGO_ITERATIONS:-100}
 checkpoint_every=${ELIGO_CHECKPOINT_EVERY:-5}
 run_timeout=${ELIGO_TIMEOUT:-900}
 project=eligo-compose-test
