@@ -375,7 +375,9 @@ TEST_CASE("the loss of a link is reported when the peer's data plane goes away",
   const auto lost = a.inbox.losses(1);
   REQUIRE(lost.size() == 1);
   CHECK(lost[0].first == 1);
-  CHECK_THAT(lost[0].second, Catch::Contains("closed"));
+  // A peer that closes with a heartbeat still unread in its socket sends a reset instead of an end of
+  // stream: either says the peer went away.
+  CHECK_THAT(lost[0].second, Catch::Contains("the peer closed the link") || Catch::Contains("reset by the peer"));
   // The node may come back.
   Node again(1, certs.node("node-1b"));
   again.plane.connect(0, "127.0.0.1", port, 10s);
