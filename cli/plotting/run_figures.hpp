@@ -1,6 +1,7 @@
 #pragma once
 // The figures at the end of `eligo train`: drawn at once when gnuplot is installed, so that a user
-// sees the result of a run without a second command; otherwise the one command that draws them.
+// sees the result of a run without a second command; otherwise the reason and the one command that
+// draws them later.
 #include <filesystem>
 
 namespace eligo::cli {
