@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/checkpoint/state_stream.hpp"
+#include "runtime/losses/cross_entropy_loss.hpp"
 
 namespace eligo::actors {
 namespace {
@@ -95,8 +96,9 @@ void SupervisorActor::load_actor_state(std::string_view state) {
 void SupervisorActor::report_iteration(std::int64_t iteration) {
   IterationReport report;
   report.iteration = iteration;
-  report.loss = regression_loss(recorded_, 1, static_cast<std::size_t>(plan_.group_size),
-                                static_cast<std::size_t>(plan_.sequence))[0];
+  report.loss =
+      sequence_loss(recorded_, 1, static_cast<std::size_t>(plan_.group_size), static_cast<std::size_t>(plan_.sequence),
+                    plan_.loss_function, plan_.in_sequence_first, plan_.in_sequence_last)[0];
   if (plan_.accuracy_window > 0) {
     ClassificationResult c = classify_sequences(recorded_, static_cast<std::size_t>(plan_.sequence),
                                                 static_cast<std::size_t>(plan_.accuracy_window));

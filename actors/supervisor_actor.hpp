@@ -7,6 +7,7 @@
 #include "actors/slice_actor.hpp"
 #include "runtime/losses/classification_accuracy.hpp"
 #include "runtime/losses/regression_loss.hpp"
+#include "runtime/models/model_parameters.hpp"
 
 namespace eligo::actors {
 
@@ -21,6 +22,9 @@ struct IterationPlan {
   Step record_first_step = 0;
   Step record_steps = 0;
   std::uint64_t rec_first_gid = 0;  // global id of recurrent neuron 0
+  // The loss over samples [in_sequence_first, in_sequence_last] of each sequence (last < 0: to its end).
+  ReadoutLoss loss_function = ReadoutLoss::mean_squared_error;
+  std::int64_t in_sequence_first = 0, in_sequence_last = -1;
   Step steps_per_iteration() const { return sequence * group_size; }
 };
 

@@ -12,4 +12,12 @@ IterationPlan make_iteration_plan(const TrainingSetup& setup) {
   return plan;
 }
 
+IterationPlan make_iteration_plan(const ReferenceCase& c) {
+  IterationPlan plan{c.loss.first_step, c.loss.sequence, c.loss.group_size, c.loss.n_iter};
+  plan.loss_function = c.loss.function;
+  plan.in_sequence_first = c.loss.in_sequence_first;
+  plan.in_sequence_last = c.loss.in_sequence_last;
+  return plan;
+}
+
 }  // namespace eligo::actors

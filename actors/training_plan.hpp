@@ -3,9 +3,12 @@
 // which stretch is recorded for plots. One function, used by the coordinator and by cluster nodes.
 #include "actors/supervisor_actor.hpp"
 #include "runtime/config/training_config.hpp"
+#include "runtime/verification/reference_case.hpp"
 
 namespace eligo::actors {
 
 IterationPlan make_iteration_plan(const TrainingSetup& setup);
+// The iterations of a NEST reference case, as its loss reads them (docs/numerics.md §15, §16).
+IterationPlan make_iteration_plan(const ReferenceCase& c);
 
 }  // namespace eligo::actors

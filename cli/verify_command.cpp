@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "actors/coordinator.hpp"
+#include "actors/training_plan.hpp"
 #include "cli/bundled_cases.hpp"
 #include "cli/eprop_mode_option.hpp"
 #include "runtime/network/eprop_mode.hpp"
 #include "runtime/verification/loss_comparison.hpp"
 #include "runtime/verification/reference_case.hpp"
+#include "runtime/verification/weight_comparison.hpp"
 
 namespace eligo::cli {
 namespace {
@@ -30,20 +32,18 @@ struct VerifyOptions {
 struct CaseOutcome {
   std::vector<double> loss;
   LossComparison comparison;
+  std::vector<BlockDeviation> weights;  // where the case records NEST's final weights
   actors::RunResult run;
+  bool within(double tolerance) const { return comparison.within(tolerance) && eligo::within(weights, tolerance); }
 };
-
-// The iterations of a case, as the supervisor reports them (docs/numerics.md §15).
-actors::IterationPlan plan_of(const ReferenceCase& c) {
-  return {c.loss.first_step, c.loss.sequence, c.loss.group_size, c.loss.n_iter};
-}
 
 // Runs the case through the actors: the one code path for the numbers.
 CaseOutcome run_case(const ReferenceCase& c, const actors::RunOptions& options) {
   CaseOutcome o;
-  o.run = actors::run_network(c.network, c.n_steps, plan_of(c), options);
+  o.run = actors::run_network(c.network, c.n_steps, actors::make_iteration_plan(c), options);
   for (const actors::IterationReport& r : o.run.iterations) o.loss.push_back(r.loss);
   o.comparison = compare_losses(o.loss, c.loss_reference);
+  o.weights = compare_final_weights(c, o.run.weights);
   return o;
 }
 
@@ -58,9 +58,19 @@ void print_result(const ReferenceCase& c, const CaseOutcome& o, double tolerance
   std::printf(
       "  max relative deviation %.2e  %s  (rec spikes %llu, synaptic events %llu, history max %zu entries, "
       "%.2f s)\n  weights digest %s\n",
-      o.comparison.max_relative_deviation, o.comparison.within(tolerance) ? "PASS" : "FAIL",
+      o.comparison.max_relative_deviation, o.within(tolerance) ? "PASS" : "FAIL",
       static_cast<unsigned long long>(r.rec_spikes), static_cast<unsigned long long>(r.synaptic_events),
       r.history_entries_max, r.build_seconds + r.simulate_seconds, r.weights_digest.c_str());
+  if (!o.weights.empty()) {
+    std::printf("  final weights vs NEST's, max relative deviation:");
+    for (const BlockDeviation& d : o.weights) std::printf("  %s %.2e", d.block.c_str(), d.max_relative_deviation);
+    std::printf("\n");
+  }
+  if (c.network.variant == EpropVariant::bsshslm_2020) {
+    std::printf("  variant bsshslm_2020: update interval %lld steps, learning window %lld, %s loss\n",
+                static_cast<long long>(c.network.bsshslm.update_interval),
+                static_cast<long long>(c.network.bsshslm.learning_window), to_string(c.loss.function));
+  }
   if (c.network.eprop_mode != EpropMode::exact) {
     const ClosedFormChoice choice = choose_closed_form(c.network);
     auto where = [](bool closed, const std::string& why) {
@@ -98,8 +108,10 @@ int run_verify(const VerifyOptions& options) {
                    c.network.n_out);
       const CaseOutcome o = run_case(c, options.run);
       print_result(c, o, options.tolerance);
-      (o.comparison.within(options.tolerance) ? passed : failed) += 1;
-      const double dev = o.comparison.max_relative_deviation;
+      (o.within(options.tolerance) ? passed : failed) += 1;
+      double dev = o.comparison.max_relative_deviation;
+      for (const BlockDeviation& d : o.weights)
+        dev = std::isnan(d.max_relative_deviation) ? NAN : std::max(dev, d.max_relative_deviation);
       worst = std::isnan(dev) || std::isnan(worst) ? NAN : std::max(worst, dev);
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "runtime/core/time.hpp"
+#include "runtime/models/model_parameters.hpp"
 
 namespace eligo {
 
@@ -13,6 +14,10 @@ struct LossWindow {
   std::int64_t n_iter = 0;
   std::int64_t group_size = 1;
   std::int64_t sequence = 0;
+  // The samples of each sequence that enter the loss, [first, last] (bsshslm_2020 cross-entropy: the learning
+  // window at the sequence's end); last < 0 means the whole sequence.
+  std::int64_t in_sequence_first = 0, in_sequence_last = -1;
+  ReadoutLoss function = ReadoutLoss::mean_squared_error;
 };
 
 }  // namespace eligo

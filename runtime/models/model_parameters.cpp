@@ -5,5 +5,6 @@ namespace eligo {
 
 const char* to_string(RecurrentModel m) { return name_in(kRecurrentModelNames, m); }
 const char* to_string(SurrogateFunction f) { return name_in(kSurrogateFunctionNames, f); }
+const char* to_string(ReadoutLoss l) { return name_in(kReadoutLossNames, l); }
 
 }  // namespace eligo

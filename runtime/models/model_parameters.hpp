@@ -16,7 +16,18 @@
 
 namespace eligo {
 
-enum class RecurrentModel { eprop_iaf, eprop_iaf_adapt, eprop_iaf_psc_delta, eprop_iaf_psc_delta_adapt };
+// The last two are NEST's original variant (Bellec et al. 2020, docs/numerics.md §16): they learn in fixed update
+// intervals and need the bsshslm_2020 shards (runtime/network/bsshslm_*_shard.hpp).
+enum class RecurrentModel {
+  eprop_iaf,
+  eprop_iaf_adapt,
+  eprop_iaf_psc_delta,
+  eprop_iaf_psc_delta_adapt,
+  eprop_iaf_bsshslm_2020,
+  eprop_iaf_adapt_bsshslm_2020
+};
+// The loss of eprop_readout_bsshslm_2020 (eprop_readout has mean squared error only).
+enum class ReadoutLoss { mean_squared_error, cross_entropy };
 enum class SurrogateFunction { piecewise_linear, exponential, fast_sigmoid_derivative, arctan_derivative };
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -48,6 +59,7 @@ struct RecurrentParams {
   bool ignore_and_spike = false;
   double ignore_and_spike_offset = 1.0;
   double ignore_and_spike_interval = 100.0;
+  bool regular_spike_arrival = true;  // bsshslm_2020 models only: P_z = 1, else 1 − exp(−h/τ_m)
 };
 
 // Parameters of eprop_readout (units in kReadoutParameters).
@@ -59,6 +71,9 @@ struct ReadoutParams {
   double V_min = -DBL_MAX;
   double V_m = 0.0;
   double eprop_isi_trace_cutoff = kInf;
+  // eprop_readout_bsshslm_2020 only (docs/numerics.md §16).
+  bool regular_spike_arrival = true;
+  ReadoutLoss loss = ReadoutLoss::mean_squared_error;
 };
 
 // NEST stores V_min relative to E_L; the lowest double (V_min's default) stays the lowest double.
@@ -74,6 +89,12 @@ inline constexpr NamedValue<RecurrentModel> kRecurrentModelNames[] = {
     {"eprop_iaf_adapt", RecurrentModel::eprop_iaf_adapt},
     {"eprop_iaf_psc_delta", RecurrentModel::eprop_iaf_psc_delta},
     {"eprop_iaf_psc_delta_adapt", RecurrentModel::eprop_iaf_psc_delta_adapt},
+    {"eprop_iaf_bsshslm_2020", RecurrentModel::eprop_iaf_bsshslm_2020},
+    {"eprop_iaf_adapt_bsshslm_2020", RecurrentModel::eprop_iaf_adapt_bsshslm_2020},
+};
+inline constexpr NamedValue<ReadoutLoss> kReadoutLossNames[] = {
+    {"mean_squared_error", ReadoutLoss::mean_squared_error},
+    {"cross_entropy", ReadoutLoss::cross_entropy},
 };
 inline constexpr NamedValue<SurrogateFunction> kSurrogateFunctionNames[] = {
     {"piecewise_linear", SurrogateFunction::piecewise_linear},
@@ -84,18 +105,27 @@ inline constexpr NamedValue<SurrogateFunction> kSurrogateFunctionNames[] = {
 
 const char* to_string(RecurrentModel m);
 const char* to_string(SurrogateFunction f);
+const char* to_string(ReadoutLoss l);
 
 // Sets of recurrent models, one bit per model; kAnyModel: every model takes the parameter.
 using ModelSet = unsigned;
 constexpr ModelSet model_bit(RecurrentModel m) { return 1u << static_cast<unsigned>(m); }
 inline constexpr ModelSet kAnyModel = 0;
-inline constexpr ModelSet kAdaptive =
-    model_bit(RecurrentModel::eprop_iaf_adapt) | model_bit(RecurrentModel::eprop_iaf_psc_delta_adapt);
+inline constexpr ModelSet kAdaptive = model_bit(RecurrentModel::eprop_iaf_adapt) |
+                                      model_bit(RecurrentModel::eprop_iaf_psc_delta_adapt) |
+                                      model_bit(RecurrentModel::eprop_iaf_adapt_bsshslm_2020);
+inline constexpr ModelSet kBsshslm =
+    model_bit(RecurrentModel::eprop_iaf_bsshslm_2020) | model_bit(RecurrentModel::eprop_iaf_adapt_bsshslm_2020);
+// The event-driven models (eprop_iaf family): the ones with an eligibility cutoff and κ on the neuron.
+inline constexpr ModelSet kEventDriven =
+    model_bit(RecurrentModel::eprop_iaf) | model_bit(RecurrentModel::eprop_iaf_adapt) |
+    model_bit(RecurrentModel::eprop_iaf_psc_delta) | model_bit(RecurrentModel::eprop_iaf_psc_delta_adapt);
 inline constexpr ModelSet kPscDelta =
     model_bit(RecurrentModel::eprop_iaf_psc_delta) | model_bit(RecurrentModel::eprop_iaf_psc_delta_adapt);
 
 constexpr bool is_adaptive(RecurrentModel m) { return (kAdaptive & model_bit(m)) != 0; }
 constexpr bool is_psc_delta(RecurrentModel m) { return (kPscDelta & model_bit(m)) != 0; }
+constexpr bool is_bsshslm(RecurrentModel m) { return (kBsshslm & model_bit(m)) != 0; }
 
 // One row of a model's parameter table.
 template <class P>
@@ -129,13 +159,14 @@ inline const ModelParameter<RecurrentParams> kRecurrentParameters[] = {
     {"adaptation", "", &RecurrentParams::adaptation, kFinite, kAdaptive},
     {"c_reg", "", &RecurrentParams::c_reg},
     {"f_target", "Hz", &RecurrentParams::f_target},
-    {"kappa", "", &RecurrentParams::kappa},
-    {"kappa_reg", "", &RecurrentParams::kappa_reg},
+    {"kappa", "", &RecurrentParams::kappa, kFinite, kEventDriven},
+    {"kappa_reg", "", &RecurrentParams::kappa_reg, kFinite, kEventDriven},
     {"surrogate_gradient_function", "", &RecurrentParams::surrogate_gradient_function},
     {"surrogate_gradient_height", "", &RecurrentParams::surrogate_gradient_height},
     {"surrogate_gradient_width", "", &RecurrentParams::surrogate_gradient_width},
-    {"eprop_isi_trace_cutoff", "ms", &RecurrentParams::eprop_isi_trace_cutoff, kMayBeInfinite},
+    {"eprop_isi_trace_cutoff", "ms", &RecurrentParams::eprop_isi_trace_cutoff, kMayBeInfinite, kEventDriven},
     {"flush_event_send_interval", "ms", &RecurrentParams::flush_event_send_interval, kMayBeInfinite},
+    {"regular_spike_arrival", "", &RecurrentParams::regular_spike_arrival, kFinite, kBsshslm},
     {"ignore_and_spike", "", &RecurrentParams::ignore_and_spike},
     {"ignore_and_spike_offset", "ms", &RecurrentParams::ignore_and_spike_offset},
     {"ignore_and_spike_interval", "ms", &RecurrentParams::ignore_and_spike_interval, kMayBeInfinite},
@@ -149,6 +180,7 @@ inline const ModelParameter<ReadoutParams> kReadoutParameters[] = {
     {"V_min", "mV", &ReadoutParams::V_min},
     {"V_m", "mV", &ReadoutParams::V_m},
     {"eprop_isi_trace_cutoff", "ms", &ReadoutParams::eprop_isi_trace_cutoff, kMayBeInfinite},
+    {"regular_spike_arrival", "", &ReadoutParams::regular_spike_arrival},  // eprop_readout_bsshslm_2020 only
 };
 
 inline const ModelParameter<InputParams> kInputParameters[] = {

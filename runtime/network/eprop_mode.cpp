@@ -35,6 +35,10 @@ ClosedFormChoice choose_closed_form(const NetworkDescription& net) {
     c.recurrent_reason = c.readout_reason = "no plasticity";
     return c;
   }
+  if (net.variant == EpropVariant::bsshslm_2020) {
+    c.recurrent_reason = c.readout_reason = "the bsshslm_2020 variant integrates its intervals by the loop";
+    return c;
+  }
   const std::string optimizer = optimizer_reason(net.optimizer);
   c.recurrent_reason = optimizer;
   if (c.recurrent_reason.empty() && is_adaptive(net.rec_model)) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/network/bsshslm_readout_shard.hpp"
+#include "runtime/network/bsshslm_recurrent_shard.hpp"
 #include "runtime/network/eprop_mode.hpp"
 #include "runtime/network/input_shard.hpp"
 #include "runtime/network/readout_shard.hpp"
@@ -120,6 +122,112 @@ std::unique_ptr<Shard> build_readout_shard(const NetworkDescription& net, const 
   return shard;
 }
 
+// The recurrent groups of a description: its own, or one group of rec_model with rec.
+std::vector<RecurrentGroup> groups_of(const NetworkDescription& net) {
+  if (!net.rec_groups.empty()) return net.rec_groups;
+  return {RecurrentGroup{net.rec_model, 0, net.n_rec, net.rec}};
+}
+
+std::unique_ptr<Shard> build_bsshslm_recurrent_shard(const NetworkDescription& net, const GlobalIds& ids,
+                                                     const ShardPlacement& p) {
+  BsshslmRecurrentShardConfig config;
+  config.placement = p;
+  config.optimizer = net.optimizer;
+  config.settings = net.bsshslm;
+  config.resolution_ms = net.resolution_ms;
+  config.n_global_ids = ids.total();
+  config.first_rec_gid = ids.rec(0);
+  const std::vector<RecurrentGroup> groups = groups_of(net);
+  for (const RecurrentGroup& g : groups)
+    config.groups.push_back(BsshslmNeuronConstants::from(g.model, g.params, net.resolution_ms));
+  for (std::uint32_t j = p.first_index; j < p.first_index + p.size; ++j) {
+    std::uint32_t group = 0;
+    while (group + 1 < groups.size() && j >= groups[group].first + groups[group].n) ++group;
+    config.group_of.push_back(group);
+  }
+  auto shard = std::make_unique<BsshslmRecurrentShard>(std::move(config));
+  BsshslmRecurrentShard& s = *shard;
+  for_each_incoming(net.in_rec, net.in_rec_rule, net.seed, net.n_in, false, p,
+                    [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.input(i), j, w); });
+  for_each_incoming(net.rec_rec, net.rec_rec_rule, net.seed, net.n_rec, true, p,
+                    [&](std::uint32_t i, std::uint32_t j, double w) { s.add_synapse(ids.rec(i), j, w); });
+  for_each_incoming(net.out_rec_feedback, net.out_rec_feedback_rule, net.seed, net.n_out, false, p,
+                    [&](std::uint32_t k, std::uint32_t j, double w) { s.add_feedback(k, j, w); });
+  s.finalize();
+  return shard;
+}
+
+std::unique_ptr<Shard> build_bsshslm_readout_shard(const NetworkDescription& net, const GlobalIds& ids,
+                                                   const ShardPlacement& p) {
+  if (!net.sample_stream && net.targets.size() != net.n_out) {
+    throw NetworkBuildError("network has " + std::to_string(net.n_out) + " readouts but " +
+                            std::to_string(net.targets.size()) + " target signals");
+  }
+  BsshslmReadoutShardConfig config;
+  config.placement = p;
+  config.constants = BsshslmReadoutConstants::from(net.out, net.resolution_ms);
+  config.optimizer = net.optimizer;
+  config.settings = net.bsshslm;
+  config.resolution_ms = net.resolution_ms;
+  config.n_global_ids = ids.total();
+  config.stream = net.sample_stream;
+  config.targets = net.targets;
+  if (net.out.loss == ReadoutLoss::cross_entropy) {
+    // NEST's examples connect every readout to every other with weight 1 (the softmax needs exactly that).
+    config.normalization.assign(std::size_t{net.n_out} * net.n_out, 1.0);
+    for (std::size_t k = 0; k < net.n_out; ++k) config.normalization[k * net.n_out + k] = 0.0;
+    if (!net.readout_normalization.empty()) config.normalization = net.readout_normalization;
+  }
+  auto shard = std::make_unique<BsshslmReadoutShard>(std::move(config));
+  BsshslmReadoutShard& s = *shard;
+  for_each_incoming(net.rec_out, net.rec_out_rule, net.seed, net.n_rec, false, p,
+                    [&](std::uint32_t i, std::uint32_t k, double w) { s.add_synapse(ids.rec(i), k, w); });
+  s.finalize();
+  return shard;
+}
+
+// The original variant (docs/numerics.md §16) as NEST runs it: one-step delays, every population of the variant.
+void check_bsshslm(const NetworkDescription& net) {
+  const BsshslmSettings& b = net.bsshslm;
+  if (b.update_interval < 1) throw NetworkBuildError("eprop_update_interval must be at least one step");
+  if (b.learning_window < 1 || b.learning_window > b.update_interval) {
+    throw NetworkBuildError("eprop_learning_window (" + std::to_string(b.learning_window) +
+                            " steps) must be between 1 step and eprop_update_interval (" +
+                            std::to_string(b.update_interval) + " steps)");
+  }
+  for (Step d : {net.in_rec_delay, net.rec_rec_delay, net.rec_out_delay, net.feedback_delay}) {
+    if (d != 1) throw NetworkBuildError("the bsshslm_2020 variant needs one-step delays, as NEST's synapses do");
+  }
+  for (const RecurrentGroup& g : groups_of(net)) {
+    if (!is_bsshslm(g.model)) {
+      throw NetworkBuildError(std::string("rec: model ") + to_string(g.model) +
+                              " belongs to the event-driven variant; a network uses one variant (here bsshslm_2020)");
+    }
+    const Step flush = ms_to_steps(g.params.flush_event_send_interval, net.resolution_ms);
+    if (flush < b.update_interval) {
+      throw NetworkBuildError("rec: flush_event_send_interval must be at least eprop_update_interval (NEST's rule)");
+    }
+  }
+  for (const ForcedSpikeGenerator& g : net.forced_spikes) {
+    if (!g.rec_targets.empty()) throw NetworkBuildError("the bsshslm_2020 variant takes no forced spikes into rec");
+  }
+  if (!net.plastic || !net.in_rec_plastic || !net.rec_rec_plastic || !net.rec_out_plastic)
+    throw NetworkBuildError("the bsshslm_2020 variant has no static blocks");
+}
+
+void check_event_driven(const NetworkDescription& net) {
+  for (const RecurrentGroup& g : groups_of(net)) {
+    if (is_bsshslm(g.model)) {
+      throw NetworkBuildError(std::string("rec: model ") + to_string(g.model) +
+                              " belongs to the bsshslm_2020 variant; a network uses one variant (here event_driven)");
+    }
+  }
+  if (net.rec_groups.size() > 1) throw NetworkBuildError("rec: the event-driven variant takes one model per network");
+  if (net.out.loss != ReadoutLoss::mean_squared_error)
+    throw NetworkBuildError(
+        "out: eprop_readout has mean_squared_error only (cross_entropy is eprop_readout_bsshslm_2020's)");
+}
+
 }  // namespace
 
 std::vector<std::pair<std::uint32_t, std::uint32_t>> split_range(std::uint32_t n, std::uint32_t parts) {
@@ -148,6 +256,12 @@ static void check_delays(const NetworkDescription& net) {
 
 BuiltNetwork build_network(const NetworkDescription& net, const PartitionOptions& options) {
   check_delays(net);
+  const bool bsshslm = net.variant == EpropVariant::bsshslm_2020;
+  if (bsshslm) {
+    check_bsshslm(net);
+  } else {
+    check_event_driven(net);
+  }
   BuiltNetwork built;
   built.ids = GlobalIds{net.n_in, net.n_rec, net.n_out};
   built.slice_steps = net.min_delay();
@@ -173,11 +287,17 @@ BuiltNetwork build_network(const NetworkDescription& net, const PartitionOptions
   }
   for (auto [first, size] : split_by_work(recurrent_work(net), options.recurrent_shards)) {
     const ShardPlacement p = place(ShardRole::recurrent, first, size, built.ids.rec(first));
-    build(p, [&net, &built, p, &options] { return build_recurrent_shard(net, built.ids, p, options.history); });
+    build(p, [&net, &built, p, &options, bsshslm] {
+      return bsshslm ? build_bsshslm_recurrent_shard(net, built.ids, p)
+                     : build_recurrent_shard(net, built.ids, p, options.history);
+    });
   }
   built.readout_shard = built.shards.size();
   const ShardPlacement p = place(ShardRole::readout, 0, net.n_out, built.ids.out(0));
-  build(p, [&net, &built, p, &options] { return build_readout_shard(net, built.ids, p, options.history); });
+  build(p, [&net, &built, p, &options, bsshslm] {
+    return bsshslm ? build_bsshslm_readout_shard(net, built.ids, p)
+                   : build_readout_shard(net, built.ids, p, options.history);
+  });
   if (options.run_jobs) {
     options.run_jobs(jobs);
   } else {

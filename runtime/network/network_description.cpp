@@ -7,6 +7,7 @@ namespace eligo {
 
 const char* to_string(OptimizerType t) { return name_in(kOptimizerTypeNames, t); }
 const char* to_string(EpropMode m) { return name_in(kEpropModeNames, m); }
+const char* to_string(EpropVariant v) { return name_in(kEpropVariantNames, v); }
 
 std::vector<std::pair<Step, std::uint32_t>> input_spikes_between(const NetworkDescription& net, Step begin, Step end) {
   std::vector<std::pair<Step, std::uint32_t>> out;

@@ -59,8 +59,32 @@ struct ForcedSpikeGenerator {
   double weight = 1.0;
 };
 
+// Which of NEST's two e-prop variants a network uses (docs/numerics.md §16). One network uses one.
+enum class EpropVariant { event_driven, bsshslm_2020 };
+
+// NEST's kernel parameters and synapse defaults of the original variant (docs/numerics.md §16), in steps.
+struct BsshslmSettings {
+  Step update_interval = 1000;  // eprop_update_interval: T
+  Step learning_window = 1000;  // eprop_learning_window: LW ≤ T
+  bool reset_neurons_on_update = true;
+  bool average_gradient = false;
+  // tau_m_readout (ms) of each plastic block: the synapses' ē filter κ = exp(−h/tau_m_readout).
+  double tau_m_readout_in_rec = 10.0, tau_m_readout_rec_rec = 10.0, tau_m_readout_rec_out = 10.0;
+};
+
+// A range of recurrent neurons with one model and one parameter set (NEST cases with several groups).
+struct RecurrentGroup {
+  RecurrentModel model = RecurrentModel::eprop_iaf;
+  std::uint32_t first = 0, n = 0;
+  RecurrentParams params;
+};
+
 struct NetworkDescription {
   double resolution_ms = 1.0;
+  EpropVariant variant = EpropVariant::event_driven;
+  BsshslmSettings bsshslm;  // bsshslm_2020 only
+  // Groups tiling the recurrent population, or empty: one group of rec_model with rec (every event-driven network).
+  std::vector<RecurrentGroup> rec_groups;
   std::uint32_t n_in = 0, n_rec = 0, n_out = 0;
   RecurrentModel rec_model = RecurrentModel::eprop_iaf;
   RecurrentParams rec;
@@ -72,6 +96,9 @@ struct NetworkDescription {
   // from (seed, rule.stream, target) by the shard that owns the target.
   ConnectionList in_rec, rec_rec, rec_out;
   ConnectionList out_rec_feedback;  // source = readout k, target = rec j, weight = B_jk (not plastic)
+  // bsshslm_2020 cross-entropy: [k·n_out + k'] the weight of the rate connection k' → k (NEST's out_out block);
+  // empty: weight 1 between every two readouts, as NEST's examples connect them.
+  std::vector<double> readout_normalization;
   std::optional<GeneratedConnections> in_rec_rule, rec_rec_rule, rec_out_rule, out_rec_feedback_rule;
   std::uint64_t seed = 0;  // network construction seed for generated blocks
   // false: every synapse static, no learning signal, no history (the benchmark's "plasticity off").
@@ -101,6 +128,11 @@ inline constexpr NamedValue<OptimizerType> kOptimizerTypeNames[] = {
     {"adam", OptimizerType::adam},
 };
 
+inline constexpr NamedValue<EpropVariant> kEpropVariantNames[] = {
+    {"event_driven", EpropVariant::event_driven},
+    {"bsshslm_2020", EpropVariant::bsshslm_2020},
+};
+
 inline constexpr NamedValue<EpropMode> kEpropModeNames[] = {
     {"exact", EpropMode::exact},
     {"closed_form", EpropMode::closed_form},
@@ -109,6 +141,7 @@ inline constexpr NamedValue<EpropMode> kEpropModeNames[] = {
 
 const char* to_string(OptimizerType t);
 const char* to_string(EpropMode m);
+const char* to_string(EpropVariant v);
 
 // The spikes the inputs' generators deliver in steps [begin, end) (explicit lists and the sample
 // stream; not the forced spikes), as (step, input) sorted: what a recording shows of the inputs.

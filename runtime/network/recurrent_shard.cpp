@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "runtime/checkpoint/shard_header.hpp"
@@ -58,6 +59,9 @@ RecurrentShard::UpdateNeurons pick_model(RecurrentModel m) {
       return &update_neurons<EpropIafPscDelta, kArchive>;
     case RecurrentModel::eprop_iaf_psc_delta_adapt:
       return &update_neurons<EpropIafPscDeltaAdapt, kArchive>;
+    case RecurrentModel::eprop_iaf_bsshslm_2020:
+    case RecurrentModel::eprop_iaf_adapt_bsshslm_2020:
+      throw std::logic_error("bsshslm_2020 models run in BsshslmRecurrentShard (network_builder refuses mixing)");
   }
   return nullptr;
 }

@@ -86,15 +86,62 @@ ConnectionList read_block(const CaseReader& rd, const Field& connections, std::s
 
 }  // namespace
 
+namespace {
+
+// Schema v3: the synapse parameters of a plastic block (tests/data/nest/README.md V3.5); NEST's default 10 ms.
+double read_tau_m_readout(const CaseReader& rd, const Field& connections, std::string_view key) {
+  const Field block = rd.at(connections, key);
+  const auto params = rd.find(block, "synapse_params");
+  if (!params) return 10.0;
+  const auto tau = rd.find(*params, "tau_m_readout");
+  if (!tau) return 10.0;
+  const double ms = rd.finite(*tau);
+  rd.expect(ms > 0.0, tau->ptr, "> 0", ms);
+  return ms;
+}
+
+// Schema v3, cross-entropy: the rate connections between readouts that form the softmax's normalization.
+std::vector<double> read_readout_normalization(const CaseReader& rd, const Field& connections, double h,
+                                               std::uint32_t n_out) {
+  const Population out{"out", n_out};
+  const ConnectionList list =
+      read_block(rd, connections, "out_out", out, out, "rate_connection_delayed", WeightRange{}, h);
+  std::vector<double> weights(std::size_t{n_out} * n_out, 0.0);
+  for (std::size_t c = 0; c < list.size(); ++c) {
+    if (list.source[c] == list.target[c]) rd.fail(child(connections.ptr, "out_out"), "connects a readout to itself");
+    double& w = weights[std::size_t{list.target[c]} * n_out + list.source[c]];
+    if (w != 0.0) rd.fail(child(connections.ptr, "out_out"), "connects two readouts twice");
+    w = list.weight[c];
+  }
+  return weights;
+}
+
+}  // namespace
+
 void read_connections(const CaseReader& rd, const Field& root, double h, NetworkDescription& net) {
   const Field conns = rd.at(root, "connections");
   const Population input{"input", net.n_in}, rec{"rec", net.n_rec}, out{"out", net.n_out};
   const WeightRange plastic{net.optimizer.Wmin, net.optimizer.Wmax};
-  net.in_rec = read_block(rd, conns, "in_rec", input, rec, "eprop_synapse", plastic, h);
-  net.rec_rec = read_block(rd, conns, "rec_rec", rec, rec, "eprop_synapse", plastic, h);
-  net.rec_out = read_block(rd, conns, "rec_out", rec, out, "eprop_synapse", plastic, h);
-  net.out_rec_feedback =
-      read_block(rd, conns, "out_rec_feedback", out, rec, "eprop_learning_signal_connection", WeightRange{}, h);
+  const bool bsshslm = net.variant == EpropVariant::bsshslm_2020;
+  const std::string_view synapse = bsshslm ? "eprop_synapse_bsshslm_2020" : "eprop_synapse";
+  const std::string_view feedback =
+      bsshslm ? "eprop_learning_signal_connection_bsshslm_2020" : "eprop_learning_signal_connection";
+  net.in_rec = read_block(rd, conns, "in_rec", input, rec, synapse, plastic, h);
+  net.rec_rec = read_block(rd, conns, "rec_rec", rec, rec, synapse, plastic, h);
+  net.rec_out = read_block(rd, conns, "rec_out", rec, out, synapse, plastic, h);
+  net.out_rec_feedback = read_block(rd, conns, "out_rec_feedback", out, rec, feedback, WeightRange{}, h);
+  if (!bsshslm) return;
+  net.bsshslm.tau_m_readout_in_rec = read_tau_m_readout(rd, conns, "in_rec");
+  net.bsshslm.tau_m_readout_rec_rec = read_tau_m_readout(rd, conns, "rec_rec");
+  net.bsshslm.tau_m_readout_rec_out = read_tau_m_readout(rd, conns, "rec_out");
+  const bool has_out_out = rd.find(conns, "out_out").has_value();
+  if (net.out.loss == ReadoutLoss::cross_entropy) {
+    if (!has_out_out)
+      rd.fail(conns.ptr, "needs an \"out_out\" block: cross_entropy readouts normalize over each other");
+    net.readout_normalization = read_readout_normalization(rd, conns, h, net.n_out);
+  } else if (has_out_out) {
+    rd.fail(child(conns.ptr, "out_out"), "is only for cross_entropy readouts");
+  }
 }
 
 }  // namespace eligo::case_loading

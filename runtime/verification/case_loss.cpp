@@ -46,6 +46,16 @@ void read_loss(const CaseReader& rd, const Field& root, ReferenceCase& rc) {
     rd.fail(recorded.ptr,
             "covers " + std::to_string(window) + " steps but n_iter * group_size * sequence = " + show(samples));
 
+  if (rc.network.variant == EpropVariant::bsshslm_2020) {
+    w.function = rc.network.out.loss;
+    if (auto f = rd.find(loss, "function")) rd.expect_literal(*f, to_string(w.function));
+    if (auto f = rd.find(loss, "window_in_sequence_steps")) {
+      rd.expect_size(*f, 2, "[first, last] offsets within a sequence");
+      w.in_sequence_first = rd.integer(rd.at(*f, 0), 0, w.sequence - 1);
+      w.in_sequence_last = rd.integer(rd.at(*f, 1), w.in_sequence_first, w.sequence - 1);
+    }
+  }
+
   const Field reference = rd.at(loss, "loss_nest_reference");
   rd.expect_size(reference, static_cast<std::size_t>(w.n_iter), "one loss per iteration (n_iter)");
   rc.loss_reference = rd.finite_array(reference);

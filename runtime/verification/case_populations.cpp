@@ -52,6 +52,60 @@ std::uint32_t population_size(const CaseReader& rd, const Field& population) {
 
 }  // namespace
 
+namespace {
+
+// A rec dict ("params" of the population or of one group): NEST's defaults overwritten by the keys present.
+RecurrentParams read_rec_params(const CaseReader& rd, const Field& dict, RecurrentModel model, double h) {
+  RecurrentParams p;
+  read_doubles(rd, dict, p, kRecurrentParameters);
+  read_refractory_input(rd, dict, p);  // the flag with two names
+  for (const ModelParameter<RecurrentParams>& row : kRecurrentParameters) {
+    const auto* flag = std::get_if<bool RecurrentParams::*>(&row.member);
+    if (flag == nullptr || *flag == &RecurrentParams::refractory_input) continue;
+    if (auto f = rd.find(dict, row.name)) p.*(*flag) = rd.boolean(*f);
+  }
+  for (const ModelParameter<RecurrentParams>& row : kRecurrentParameters) {
+    const auto* choice = std::get_if<SurrogateFunction RecurrentParams::*>(&row.member);
+    if (choice == nullptr) continue;
+    if (auto f = rd.find(dict, row.name)) p.*(*choice) = rd.choice(*f, kSurrogateFunctionNames);
+  }
+  validate(rd, check_recurrent(p, model, h), dict.ptr);
+  return p;
+}
+
+RecurrentModel read_rec_model(const CaseReader& rd, const Field& f, EpropVariant variant) {
+  const RecurrentModel m = rd.choice(f, kRecurrentModelNames);
+  if (is_bsshslm(m) != (variant == EpropVariant::bsshslm_2020))
+    rd.fail(f.ptr, std::string("is a model of the ") + (is_bsshslm(m) ? "bsshslm_2020" : "event-driven") +
+                       " variant, but the file's variant is " + to_string(variant));
+  return m;
+}
+
+// Schema v3, case c: groups tiling 0 … n−1 in creation order (tests/data/nest/README.md V3.4).
+void read_rec_groups(const CaseReader& rd, const Field& groups, double h, NetworkDescription& net) {
+  rd.expect_array(groups);
+  std::uint32_t next = 0;
+  for (std::size_t g = 0; g < groups.value.size(); ++g) {
+    const Field group = rd.at(groups, g);
+    RecurrentGroup rg;
+    rg.model = read_rec_model(rd, rd.at(group, "model"), net.variant);
+    rg.first = static_cast<std::uint32_t>(rd.integer(rd.at(group, "first_index"), 0, kMaxPopulation));
+    rg.n = static_cast<std::uint32_t>(rd.integer(rd.at(group, "n"), 1, kMaxPopulation));
+    if (rg.first != next)
+      rd.fail(child(group.ptr, "first_index"),
+              "must be " + std::to_string(next) + " (groups tile the population in order)");
+    next = rg.first + rg.n;
+    rg.params = read_rec_params(rd, rd.at(group, "params"), rg.model, h);
+    net.rec_groups.push_back(rg);
+  }
+  if (next != net.n_rec)
+    rd.fail(groups.ptr, "cover " + std::to_string(next) + " neurons, but n is " + std::to_string(net.n_rec));
+  net.rec_model = net.rec_groups.front().model;
+  net.rec = net.rec_groups.front().params;
+}
+
+}  // namespace
+
 void read_populations(const CaseReader& rd, const Field& root, double h, NetworkDescription& net) {
   const Field pops = rd.at(root, "populations");
   const Field input = rd.at(pops, "input");
@@ -61,25 +115,21 @@ void read_populations(const CaseReader& rd, const Field& root, double h, Network
   net.n_rec = population_size(rd, rec);
   net.n_out = population_size(rd, out);
 
-  net.rec_model = rd.choice(rd.at(rec, "model"), kRecurrentModelNames);
-  const Field rec_params = rd.at(rec, "params");  // the effective parameters: "Run from this dict"
-  read_doubles(rd, rec_params, net.rec, kRecurrentParameters);
-  read_refractory_input(rd, rec_params, net.rec);  // the flag with two names
-  for (const ModelParameter<RecurrentParams>& row : kRecurrentParameters) {
-    const auto* flag = std::get_if<bool RecurrentParams::*>(&row.member);
-    if (flag == nullptr || *flag == &RecurrentParams::refractory_input) continue;
-    if (auto f = rd.find(rec_params, row.name)) net.rec.*(*flag) = rd.boolean(*f);
+  const bool bsshslm = net.variant == EpropVariant::bsshslm_2020;
+  if (auto groups = rd.find(rec, "groups"); groups && bsshslm) {
+    read_rec_groups(rd, *groups, h, net);
+  } else {
+    net.rec_model = read_rec_model(rd, rd.at(rec, "model"), net.variant);
+    net.rec = read_rec_params(rd, rd.at(rec, "params"), net.rec_model, h);  // "Run from this dict"
   }
-  for (const ModelParameter<RecurrentParams>& row : kRecurrentParameters) {
-    const auto* choice = std::get_if<SurrogateFunction RecurrentParams::*>(&row.member);
-    if (choice == nullptr) continue;
-    if (auto f = rd.find(rec_params, row.name)) net.rec.*(*choice) = rd.choice(*f, kSurrogateFunctionNames);
-  }
-  validate(rd, check_recurrent(net.rec, net.rec_model, h), rec_params.ptr);
 
-  rd.expect_literal(rd.at(out, "model"), "eprop_readout");
+  rd.expect_literal(rd.at(out, "model"), bsshslm ? "eprop_readout_bsshslm_2020" : "eprop_readout");
   const Field out_params = rd.at(out, "params");
   read_doubles(rd, out_params, net.out, kReadoutParameters);
+  if (bsshslm) {
+    if (auto f = rd.find(out_params, "regular_spike_arrival")) net.out.regular_spike_arrival = rd.boolean(*f);
+    if (auto f = rd.find(out_params, "loss")) net.out.loss = rd.choice(*f, kReadoutLossNames);
+  }
   validate(rd, check_readout(net.out, h), out_params.ptr);
   // The input parrots keep their defaults (flush interval +inf, docs/numerics.md §9): the format has no dict for them.
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "runtime/losses/regression_loss.hpp"
+#include "runtime/losses/cross_entropy_loss.hpp"
 #include "runtime/network/sequential_driver.hpp"
 #include "runtime/network/weights_digest.hpp"
 
@@ -29,14 +29,17 @@ CaseResult run_reference_case(const ReferenceCase& c, const PartitionOptions& pa
     for (const auto& shard : network.shards) entries += shard->counters().history_entries;
     result.history_entries_max = std::max(result.history_entries_max, entries);
   }
-  result.loss = regression_loss(recorded, c.loss.n_iter, c.loss.group_size, c.loss.sequence);
+  result.loss = sequence_loss(recorded, c.loss.n_iter, c.loss.group_size, c.loss.sequence, c.loss.function,
+                              c.loss.in_sequence_first, c.loss.in_sequence_last);
   result.comparison = compare_losses(result.loss, c.loss_reference);
   for (const auto& shard : network.shards) {
     const ShardCounters k = shard->counters();
     if (shard->role() == ShardRole::recurrent) result.rec_spikes += k.spikes_emitted;
     result.synaptic_events += k.synaptic_events;
   }
-  result.weights_digest = weights_digest(network);
+  const std::vector<WeightRecord> weights = canonical_weights(network);
+  result.weights_digest = weights_digest(weights);
+  result.weight_deviation = compare_final_weights(c, weights);
   return result;
 }
 

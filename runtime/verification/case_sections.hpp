@@ -24,5 +24,9 @@ void read_stimulus(const CaseReader& rd, const Field& root, double h, NetworkDes
 void read_targets(const CaseReader& rd, const Field& root, double h, NetworkDescription& net);
 // The iteration timing, the recorded window and NEST's losses.
 void read_loss(const CaseReader& rd, const Field& root, ReferenceCase& rc);
+// Schema v3 (case_bsshslm.cpp): the kernel parameters and synapse defaults of the bsshslm_2020 variant, and the
+// final weights NEST recorded.
+void read_bsshslm_settings(const CaseReader& rd, const Field& root, double h, NetworkDescription& net);
+void read_final_weights(const CaseReader& rd, const Field& root, ReferenceCase& rc);
 
 }  // namespace eligo::case_loading

@@ -111,6 +111,8 @@ void read_targets(const CaseReader& rd, const Field& root, double h, NetworkDesc
     net.targets.push_back(read_step_signal(rd, per_readout_times ? rd.at(times, k) : times,
                                            per_readout_values ? rd.at(values, k) : values, h));
 
+  // The bsshslm_2020 readout has no learning-window receptor: its window is a kernel parameter (V3.1).
+  if (net.variant == EpropVariant::bsshslm_2020) return;
   const Field lw = rd.at(root, "learning_window");
   net.learning_window = read_step_signal(rd, rd.at(lw, "amplitude_times_ms"), rd.at(lw, "amplitude_values"), h);
 }

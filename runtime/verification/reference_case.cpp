@@ -49,10 +49,14 @@ ReferenceCase decode(const CaseReader& rd, const json& document) {
   rd.expect_object(root);
   ReferenceCase rc;
   rc.path = rd.file();
-  rc.schema_version = static_cast<int>(rd.integer(rd.at(root, "schema_version"), 1, 2));
+  rc.schema_version = static_cast<int>(rd.integer(rd.at(root, "schema_version"), 1, 3));
   rc.name = rd.string(rd.at(root, "name"));
 
   NetworkDescription& net = rc.network;
+  if (rc.schema_version == 3) {
+    rd.expect_literal(rd.at(root, "variant"), "bsshslm_2020");
+    net.variant = EpropVariant::bsshslm_2020;
+  }
   const Field resolution = rd.at(root, "resolution_ms");
   const double h = rd.finite(resolution);
   rd.expect(h > 0.0, resolution.ptr, "> 0", h);
@@ -64,12 +68,14 @@ ReferenceCase decode(const CaseReader& rd, const json& document) {
               sim->value.get<double>());
   }
 
+  if (net.variant == EpropVariant::bsshslm_2020) read_bsshslm_settings(rd, root, h, net);
   read_populations(rd, root, h, net);
   net.optimizer = read_optimizer(rd, root);  // before the connections: it bounds the plastic weights
   read_connections(rd, root, h, net);
   read_stimulus(rd, root, h, net);
   read_targets(rd, root, h, net);
   read_loss(rd, root, rc);
+  read_final_weights(rd, root, rc);
   return rc;
 }
 

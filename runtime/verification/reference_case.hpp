@@ -1,6 +1,8 @@
 #pragma once
-// Loader for NEST reference case files, schema versions 1 and 2 (tests/data/nest/README.md).
+// Loader for NEST reference case files, schema versions 1, 2 and 3 (tests/data/nest/README.md; v3 is the
+// bsshslm_2020 variant).
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,6 +13,11 @@
 
 namespace eligo {
 
+// NEST's weights after the run (schema v3 nest_recordings.final_weights), aligned with the blocks' lists.
+struct FinalWeights {
+  std::vector<double> in_rec, rec_rec, rec_out;
+};
+
 struct ReferenceCase {
   std::string name;
   std::filesystem::path path;
@@ -19,6 +26,7 @@ struct ReferenceCase {
   Step n_steps = 0;  // steps 0 … n_steps−1 are simulated
   LossWindow loss;
   std::vector<double> loss_reference;  // NEST's per-iteration losses
+  std::optional<FinalWeights> final_weights;
 };
 
 // Every problem with a case file: the message names the file and the field (JSON pointer style,

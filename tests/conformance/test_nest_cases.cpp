@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actors/coordinator.hpp"
+#include "actors/training_plan.hpp"
 #include "runtime/verification/case_runner.hpp"
 
 namespace {
@@ -31,8 +32,9 @@ std::vector<double> losses_of(const eligo::actors::RunResult& r) {
 }  // namespace
 
 TEST_CASE("the bundled NEST cases are all present", "[conformance]") {
-  // Eight cases ship with the repository; losing one silently would weaken every test below.
-  CHECK(bundled_cases().size() == 8);
+  // Twelve cases ship with the repository (eight of the event-driven variant, four of bsshslm_2020); losing one
+  // silently would weaken every test below.
+  CHECK(bundled_cases().size() == 12);
 }
 
 TEST_CASE("every bundled NEST case reproduces NEST's losses, the same to the bit sharded and through the actors",
@@ -45,6 +47,12 @@ TEST_CASE("every bundled NEST case reproduces NEST's losses, the same to the bit
       INFO("max relative deviation " << one.comparison.max_relative_deviation);
       CHECK(one.comparison.within(1e-10));
       CHECK(one.rec_spikes > 0);
+      // Schema v3 records NEST's final weights: they must agree too, block by block.
+      CHECK(c.final_weights.has_value() == (c.network.variant == eligo::EpropVariant::bsshslm_2020));
+      for (const eligo::BlockDeviation& d : one.weight_deviation) {
+        INFO(d.block << " max relative weight deviation " << d.max_relative_deviation);
+        CHECK(d.max_relative_deviation <= 1e-10);
+      }
 
       eligo::PartitionOptions split;
       split.input_shards = 3;
@@ -56,7 +64,7 @@ TEST_CASE("every bundled NEST case reproduces NEST's losses, the same to the bit
       eligo::actors::RunOptions options;
       options.threads = 2;
       options.shards = 3;
-      const eligo::actors::IterationPlan plan{c.loss.first_step, c.loss.sequence, c.loss.group_size, c.loss.n_iter};
+      const eligo::actors::IterationPlan plan = eligo::actors::make_iteration_plan(c);
       const eligo::actors::RunResult actors = eligo::actors::run_network(c.network, c.n_steps, plan, options);
       CHECK(losses_of(actors) == one.loss);
       CHECK(actors.weights_digest == one.weights_digest);
