@@ -121,6 +121,10 @@ void read_population_params(const Reporter& r, const pb::Population& p, const st
       validate(r, check_recurrent(net.rec, info.recurrent_model, h), path);
       break;
     case Role::readout:
+      // regular_spike_arrival belongs to eprop_readout_bsshslm_2020, which configs cannot name yet.
+      if (p.params().fields().count("regular_spike_arrival") != 0)
+        r.fail(member(path, "regular_spike_arrival"),
+               "is a parameter of eprop_readout_bsshslm_2020, not of " + p.model());
       read_params(r, p.params(), path, p.model(), kAnyModel, net.out, kReadoutParameters);
       validate(r, check_readout(net.out, h), path);
       break;

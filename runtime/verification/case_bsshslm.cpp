@@ -1,5 +1,7 @@
 // The parts of a schema-v3 case file that only the bsshslm_2020 variant has (tests/data/nest/README.md "Schema
 // version 3"): kernel_params, synapse_common, and NEST's final weights.
+#include <algorithm>
+#include <numeric>
 #include <string>
 
 #include "runtime/verification/case_sections.hpp"
@@ -35,6 +37,18 @@ void read_bsshslm_settings(const CaseReader& rd, const Field& root, double h, Ne
   }
 }
 
+std::vector<std::size_t> nest_port_order(const CaseReader& rd, const Field& block, std::size_t n_connections) {
+  const auto ports = rd.find(block, "nest_port");
+  if (!ports) return {};
+  rd.expect_size(*ports, n_connections, "one port per connection");
+  std::vector<std::int64_t> port(n_connections);
+  for (std::size_t i = 0; i < n_connections; ++i) port[i] = rd.integer(rd.at(*ports, i), 0, INT64_MAX);
+  std::vector<std::size_t> order(n_connections);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return port[a] < port[b]; });
+  return order;
+}
+
 void read_final_weights(const CaseReader& rd, const Field& root, ReferenceCase& rc) {
   const auto recordings = rd.find(root, "nest_recordings");
   if (!recordings) return;
@@ -42,10 +56,17 @@ void read_final_weights(const CaseReader& rd, const Field& root, ReferenceCase& 
   if (!weights) return;
   FinalWeights fw;
   const NetworkDescription& net = rc.network;
+  const Field connections = rd.at(root, "connections");
   const auto block = [&](std::string_view key, std::size_t n) {
     const Field f = rd.at(*weights, key);
     rd.expect_size(f, n, "one weight per connection of connections." + std::string(key));
-    return rd.finite_array(f);
+    std::vector<double> w = rd.finite_array(f);
+    // The lists were put into NEST's delivery order (read_connections); the weights follow them.
+    const std::vector<std::size_t> order = nest_port_order(rd, rd.at(connections, key), n);
+    if (order.empty()) return w;
+    std::vector<double> sorted(n);
+    for (std::size_t i = 0; i < n; ++i) sorted[i] = w[order[i]];
+    return sorted;
   };
   fw.in_rec = block("in_rec", net.in_rec.size());
   fw.rec_rec = block("rec_rec", net.rec_rec.size());

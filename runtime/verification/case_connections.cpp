@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "runtime/verification/case_sections.hpp"
 
@@ -129,6 +130,21 @@ void read_connections(const CaseReader& rd, const Field& root, double h, Network
   net.in_rec = read_block(rd, conns, "in_rec", input, rec, synapse, plastic, h);
   net.rec_rec = read_block(rd, conns, "rec_rec", rec, rec, synapse, plastic, h);
   net.rec_out = read_block(rd, conns, "rec_out", rec, out, synapse, plastic, h);
+  if (bsshslm) {
+    // A source's spike reaches its synapses in NEST's port order; for multapses (same source and target) that
+    // order is the order in which their weights add up in the target's input.
+    for (auto [key, list] : {std::pair{"in_rec", &net.in_rec}, {"rec_rec", &net.rec_rec}, {"rec_out", &net.rec_out}}) {
+      const std::vector<std::size_t> order = nest_port_order(rd, rd.at(conns, key), list->size());
+      if (order.empty()) continue;
+      ConnectionList sorted;
+      for (std::size_t i : order) {
+        sorted.source.push_back(list->source[i]);
+        sorted.target.push_back(list->target[i]);
+        sorted.weight.push_back(list->weight[i]);
+      }
+      *list = std::move(sorted);
+    }
+  }
   net.out_rec_feedback = read_block(rd, conns, "out_rec_feedback", out, rec, feedback, WeightRange{}, h);
   if (!bsshslm) return;
   net.bsshslm.tau_m_readout_in_rec = read_tau_m_readout(rd, conns, "in_rec");

@@ -28,5 +28,8 @@ void read_loss(const CaseReader& rd, const Field& root, ReferenceCase& rc);
 // final weights NEST recorded.
 void read_bsshslm_settings(const CaseReader& rd, const Field& root, double h, NetworkDescription& net);
 void read_final_weights(const CaseReader& rd, const Field& root, ReferenceCase& rc);
+// Schema v3: the order in which NEST delivers a source's spikes to its synapses (ascending nest_port, V3.5), as a
+// permutation of the block's list; empty when the block has no nest_port.
+std::vector<std::size_t> nest_port_order(const CaseReader& rd, const Field& block, std::size_t n_connections);
 
 }  // namespace eligo::case_loading
