@@ -18,7 +18,7 @@
 #include "runtime/checkpoint/network_checkpoint.hpp"
 #include "runtime/checkpoint/shard_checkpoint.hpp"
 #include "runtime/checkpoint/state_stream.hpp"
-#include "runtime/losses/regression_loss.hpp"
+#include "runtime/losses/cross_entropy_loss.hpp"
 #include "runtime/network/benchmark_network.hpp"
 #include "runtime/network/network_builder.hpp"
 #include "runtime/network/sequential_driver.hpp"
@@ -78,7 +78,8 @@ std::vector<double> losses(const Scenario& s, const RunRecord& r) {
   };
   signals.readout_signal = rows(r.readout_signal);
   signals.target_signal = rows(r.target_signal);
-  return eligo::regression_loss(signals, s.loss->n_iter, s.loss->group_size, s.loss->sequence);
+  return eligo::sequence_loss(signals, s.loss->n_iter, s.loss->group_size, s.loss->sequence, s.loss->function,
+                              s.loss->in_sequence_first, s.loss->in_sequence_last);
 }
 
 // Runs the whole scenario, saving a checkpoint after every slice in `save_after` along the way.
@@ -367,6 +368,24 @@ TEST_CASE("an adaptive NEST case with three readouts split into many shards resu
 TEST_CASE("a psc_delta NEST case with refractory input resumes exactly", "[checkpoint]") {
   const Scenario s = nest_case("nest_psc_delta_refr_seed1.json", 1, 3);
   require_resumes_exactly(s, checkpoints_of(s));
+}
+
+// The bsshslm_2020 variant (docs/numerics.md §16): checkpoints in the middle of an update interval, where synapses
+// hold their inter-spike intervals and the optimizer's pending state, and right at a boundary.
+TEST_CASE("a bsshslm case with two cross-entropy readouts resumes mid-interval exactly", "[checkpoint][bsshslm]") {
+  const Scenario s = nest_case("nest_bsshslm_classification_cross_entropy_seed1.json", 2, 3);
+  std::vector<Step> slices = checkpoints_of(s);
+  slices.push_back(1125);         // the middle of the first interval (T = 2250)
+  slices.push_back(2252);         // the first step of the second interval, before its first update
+  slices.push_back(4500 + 2200);  // inside the third interval's learning window
+  require_resumes_exactly(s, slices);
+}
+
+TEST_CASE("a bsshslm case with batches of two intervals and flushes resumes exactly", "[checkpoint][bsshslm]") {
+  const Scenario s = nest_case("nest_bsshslm_sparse_batch2_seed1.json", 1, 4);
+  std::vector<Step> slices = checkpoints_of(s);
+  slices.push_back(750);  // between the two intervals of the first batch
+  require_resumes_exactly(s, slices);
 }
 
 TEST_CASE("a NEST case with one optimizer step per spike resumes exactly", "[checkpoint]") {
