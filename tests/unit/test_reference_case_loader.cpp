@@ -34,6 +34,9 @@ constexpr const char* kV1Adapt = "regression_eprop_iaf_adapt_gradient_descent";
 constexpr const char* kV1PscDelta = "regression_eprop_iaf_psc_delta_gradient_descent";
 constexpr const char* kV2 = "nest_sparse_sine_gd_perspike_seed1";
 constexpr const char* kV2MultiOut = "nest_adapt_multiout_seed1";
+// v3 (the bsshslm_2020 variant): the smallest MSE case and the cross-entropy case with rec groups.
+constexpr const char* kV3 = "nest_bsshslm_sparse_batch2_seed1";
+constexpr const char* kV3CrossEntropy = "nest_bsshslm_classification_cross_entropy_seed1";
 
 fs::path case_path(const std::string& name) { return kCaseDir / (name + ".json"); }
 
@@ -651,7 +654,28 @@ TEST_CASE("Every invalid value of the checklist is rejected with the field that 
   const std::string out = "/populations/out/params/";
   const Bad cases[] = {
       // top level
-      {"schema version 3", kV1, set("/schema_version", 3), "/schema_version", "between 1 and 2"},
+      {"schema version 4", kV1, set("/schema_version", 4), "/schema_version", "between 1 and 3"},
+      {"schema version 3 without a variant", kV1, set("/schema_version", 3), "/variant", "missing"},
+      // schema v3 (tests/data/nest/README.md §9)
+      {"v3 with another variant", kV3, set("/variant", "event_driven"), "/variant", "bsshslm_2020"},
+      {"v3 with an event-driven rec model", kV3, set("/populations/rec/model", "eprop_iaf"), "/populations/rec/model",
+       "event-driven"},
+      {"v3 with the event-driven readout", kV3, set("/populations/out/model", "eprop_readout"),
+       "/populations/out/model", "eprop_readout_bsshslm_2020"},
+      {"v3 learning window longer than the interval", kV3, set("/kernel_params/eprop_learning_window", 600.0),
+       "/kernel_params/eprop_learning_window", "eprop_update_interval"},
+      {"v3 without kernel_params", kV3, erase("/kernel_params"), "/kernel_params", "missing"},
+      {"v3 timing disagrees with kernel_params", kV3, set("/timing_steps/update_interval", 400),
+       "/timing_steps/update_interval", "eprop_update_interval"},
+      {"v3 unknown readout loss", kV3, set("/populations/out/params/loss", "hinge"), "/populations/out/params/loss",
+       "cross_entropy"},
+      {"v3 cross-entropy without out_out", kV3CrossEntropy, erase("/connections/out_out"), "/connections", "out_out"},
+      {"v3 groups that leave a gap", kV3CrossEntropy, set("/populations/rec/groups/1/first_index", 51),
+       "/populations/rec/groups/1/first_index", "must be 50"},
+      {"v3 negative tau_m_readout", kV3, set("/connections/rec_rec/synapse_params/tau_m_readout", -1.0),
+       "/connections/rec_rec/synapse_params/tau_m_readout", "> 0"},
+      {"v3 final weights of the wrong length", kV3, shorten("/nest_recordings/final_weights/rec_out"),
+       "/nest_recordings/final_weights/rec_out", "one weight per connection"},
       {"schema version as a string", kV1, set("/schema_version", "2"), "/schema_version", "integer"},
       {"the document is not an object", kV1, [](json& j) { j = json::array(); }, "", "must be an object"},
       {"zero resolution", kV1, set("/resolution_ms", 0.0), "/resolution_ms", "> 0"},
