@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "actors/training_plan.hpp"
 #include "runtime/network/frozen_network.hpp"
 
 namespace eligo::actors {
@@ -17,7 +18,7 @@ EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector
   const TaskTiming timing = lay_out_held_out(net, task, samples);
   net = freeze_with_weights(std::move(net), weights);
 
-  IterationPlan plan{timing.loss.first_step, timing.loss.sequence, timing.loss.group_size, timing.loss.n_iter};
+  IterationPlan plan = iteration_plan_of(timing.loss);
   plan.accuracy_window = timing.accuracy_window;
   // Only the partition and threads carry over: no checkpoints, no resume, in a run of its own.
   RunOptions options;

@@ -2,8 +2,16 @@
 
 namespace eligo::actors {
 
+IterationPlan iteration_plan_of(const LossWindow& loss) {
+  IterationPlan plan{loss.first_step, loss.sequence, loss.group_size, loss.n_iter};
+  plan.loss_function = loss.function;
+  plan.in_sequence_first = loss.in_sequence_first;
+  plan.in_sequence_last = loss.in_sequence_last;
+  return plan;
+}
+
 IterationPlan make_iteration_plan(const TrainingSetup& setup) {
-  IterationPlan plan{setup.loss.first_step, setup.loss.sequence, setup.loss.group_size, setup.loss.n_iter};
+  IterationPlan plan = iteration_plan_of(setup.loss);
   plan.accuracy_window = setup.accuracy_window;
   // Record the run's last sequence for `eligo plot`.
   plan.record_steps = setup.loss.sequence;
@@ -12,12 +20,6 @@ IterationPlan make_iteration_plan(const TrainingSetup& setup) {
   return plan;
 }
 
-IterationPlan make_iteration_plan(const ReferenceCase& c) {
-  IterationPlan plan{c.loss.first_step, c.loss.sequence, c.loss.group_size, c.loss.n_iter};
-  plan.loss_function = c.loss.function;
-  plan.in_sequence_first = c.loss.in_sequence_first;
-  plan.in_sequence_last = c.loss.in_sequence_last;
-  return plan;
-}
+IterationPlan make_iteration_plan(const ReferenceCase& c) { return iteration_plan_of(c.loss); }
 
 }  // namespace eligo::actors

@@ -7,6 +7,8 @@
 
 namespace eligo::actors {
 
+// The iterations a loss window describes, with its loss function and the samples of a sequence it reads.
+IterationPlan iteration_plan_of(const LossWindow& loss);
 IterationPlan make_iteration_plan(const TrainingSetup& setup);
 // The iterations of a NEST reference case, as its loss reads them (docs/numerics.md §15, §16).
 IterationPlan make_iteration_plan(const ReferenceCase& c);

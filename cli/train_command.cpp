@@ -34,12 +34,18 @@ class TrainProgress final : public session::TrainingObserver {
  public:
   void started(const session::TrainingStarted& s) override {
     const TrainingSetup& setup = s.setup;
+    // "100 eprop_iaf_adapt neurons", or per group: "50 eprop_iaf_bsshslm_2020 + 50 eprop_iaf_adapt_bsshslm_2020".
+    std::string neurons = fmt::format("{} {}", setup.network.n_rec, to_string(setup.network.rec_model));
+    if (setup.network.rec_groups.size() > 1) {
+      neurons.clear();
+      for (const RecurrentGroup& g : setup.network.rec_groups)
+        neurons += fmt::format("{}{} {}", neurons.empty() ? "" : " + ", g.n, to_string(g.model));
+    }
     spdlog::info(
-        "train: {} ({} task; {} inputs, {} {} neurons, {} readouts), {} iterations of {} steps, {} thread(s), "
+        "train: {} ({} task; {} inputs, {} neurons, {} readouts), {} iterations of {} steps, {} thread(s), "
         "{} shard(s), output in {}",
-        setup.name, setup.task, setup.network.n_in, setup.network.n_rec, to_string(setup.network.rec_model),
-        setup.network.n_out, setup.loss.n_iter, setup.loss.sequence * setup.loss.group_size, s.threads, s.shards,
-        s.out.string());
+        setup.name, setup.task, setup.network.n_in, neurons, setup.network.n_out, setup.loss.n_iter,
+        setup.loss.sequence * setup.loss.group_size, s.threads, s.shards, s.out.string());
     progress_.emplace("train", setup.loss.n_iter, s.done_iterations);
   }
   void iteration_done(const session::IterationDone& it) override {

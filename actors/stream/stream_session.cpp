@@ -57,7 +57,10 @@ StreamSession::StreamSession(const TrainingSetup& setup, SessionOptions options,
   encoding_.classification = setup.accuracy_window > 0;
   encoding_.labels_required = options_.learn;
 
-  plan_.first_step = kTaskTotalOffset;
+  plan_.first_step = layout_.supervision_offset;
+  plan_.loss_function = setup.loss.function;
+  plan_.in_sequence_first = setup.loss.in_sequence_first;
+  plan_.in_sequence_last = setup.loss.in_sequence_last;
   plan_.sequence = layout_.sequence;
   plan_.group_size = layout_.group_size;
   plan_.n_iter = kOpenSamples / layout_.group_size;
@@ -87,7 +90,7 @@ Step StreamSession::input_limit(std::int64_t samples) const {
   return (kTaskOffsetGen + samples * layout_.sequence) / slice_steps_;
 }
 Step StreamSession::readout_limit(std::int64_t samples) const {
-  return (kTaskTotalOffset + samples * layout_.sequence) / slice_steps_;
+  return (layout_.supervision_offset + samples * layout_.sequence) / slice_steps_;
 }
 
 void StreamSession::send_limits() {
@@ -161,7 +164,7 @@ void StreamSession::on_iteration(const actors::IterationReport& report) {
   for (std::int64_t i = 0; i < layout_.group_size; ++i) {
     SampleResult r;
     r.sample = first + i;
-    r.step = kTaskTotalOffset + (r.sample + 1) * layout_.sequence - 1;
+    r.step = layout_.supervision_offset + (r.sample + 1) * layout_.sequence - 1;
     r.loss = report.loss;
     const bool labelled = !labelled_.empty() && labelled_.front();
     if (!labelled_.empty()) labelled_.pop_front();

@@ -147,6 +147,38 @@ Step read_synapse_and_delay(const Reporter& r, const pb::Connection& c, const st
 
 }  // namespace
 
+namespace {
+
+// The bsshslm_2020 variant (docs/numerics.md §16): NEST's one-step delay and plastic e-prop synapses, with
+// tau_m_readout (κ = exp(−h/tau_m_readout)) per plastic block.
+void read_bsshslm_synapse(const Reporter& r, const pb::Connection& conn, const std::string& path, std::size_t block,
+                          NetworkDescription& net) {
+  const bool bsshslm = net.variant == EpropVariant::bsshslm_2020;
+  if (!bsshslm || block == 3) {
+    if (conn.has_tau_m_readout())
+      r.fail(member(path, "tau_m_readout"),
+             bsshslm ? "applies to the plastic e-prop blocks, not the feedback"
+                     : "applies to eprop_synapse_bsshslm_2020 only (the bsshslm_2020 models)");
+    if (!bsshslm) return;
+  }
+  const Step delay = block == 0   ? net.in_rec_delay
+                     : block == 1 ? net.rec_rec_delay
+                     : block == 2 ? net.rec_out_delay
+                                  : net.feedback_delay;
+  if (delay != 1) r.fail(member(path, "delay_ms"), "must be one step: NEST's bsshslm_2020 synapses take no other");
+  if (block == 3) return;
+  if (!(block == 0 ? net.in_rec_plastic : block == 1 ? net.rec_rec_plastic : net.rec_out_plastic))
+    r.fail(member(path, "synapse"), "must be eprop: the bsshslm_2020 variant has no static blocks");
+  if (!conn.has_tau_m_readout()) return;
+  const double tau = conn.tau_m_readout();
+  r.expect(tau > 0.0 && std::isfinite(tau), member(path, "tau_m_readout"), "> 0 and finite", tau);
+  double* slot[] = {&net.bsshslm.tau_m_readout_in_rec, &net.bsshslm.tau_m_readout_rec_rec,
+                    &net.bsshslm.tau_m_readout_rec_out};
+  *slot[block] = tau;
+}
+
+}  // namespace
+
 BlockFields read_connections(const Reporter& r, const pb::TrainingConfig& c, const std::vector<PopulationRef>& pops,
                              double h, NetworkDescription& net) {
   std::string first_of[std::size(kBlocks)];  // field of the connection that filled each block
@@ -168,6 +200,7 @@ BlockFields read_connections(const Reporter& r, const pb::TrainingConfig& c, con
                        "); give all of its connections in one block");
     first = path;
     net.*block->delay = read_synapse_and_delay(r, conn, path, *block, h, net);
+    read_bsshslm_synapse(r, conn, path, static_cast<std::size_t>(block - std::begin(kBlocks)), net);
     GeneratedConnections g = read_rule(r, conn, path);
     g.stream = static_cast<std::uint64_t>(i) + 1;
     const std::string problem = validate(g, src.size, tgt.size, src.name == tgt.name);

@@ -22,7 +22,8 @@ struct PopulationRef {
   std::string name;
   Role role;
   std::uint32_t size;
-  std::string field;  // "populations[i]"
+  std::string field;     // "populations[i]"
+  bool bsshslm = false;  // a model (or groups) of the bsshslm_2020 variant
 };
 
 // Fills the sizes, the recurrent model and the parameters of `net`; at resolution h.

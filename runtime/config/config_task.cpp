@@ -129,7 +129,11 @@ TaskTiming lay_out_sine_wave(const Reporter& r, const pb::TrainingConfig& c, std
                                       " cells, each drawn when the config loads; at most " + show(kMaxRasterCells) +
                                       ": lower task.sequence_steps or the input population's size");
   check_memory({task.sequence, "task.sequence_steps", cells * p, "task.sequence_steps × task.input_rate_hz", true});
-  return make_sine_wave_task(net, task);
+  try {
+    return make_sine_wave_task(net, task);
+  } catch (const std::invalid_argument& e) {  // e.g. a bsshslm_2020 update interval that is not the sequence
+    r.fail("task", e.what());
+  }
 }
 
 EvidenceAccumulationParams read_evidence(const Reporter& r, const pb::Task& t, const NetworkDescription& net) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "runtime/config/config_bsshslm.hpp"
 #include "runtime/config/config_connections.hpp"
 #include "runtime/config/config_document.hpp"
 #include "runtime/config/config_errors.hpp"
@@ -76,6 +77,7 @@ TrainingSetup build_setup(const Reporter& r, const pb::TrainingConfig& c, const 
     net.eprop_mode = config_loading::choose(r, "eprop_mode", c.eprop_mode(), kEpropModeNames);
   }
   const BlockFields blocks = read_connections(r, c, pops, net.resolution_ms, net);
+  read_bsshslm_settings(r, c, net.resolution_ms, net);
   const std::int64_t iterations = read_iterations(r, c, overrides);
   s.network_without_task = net;
   s.checkpoint_every = c.training().has_checkpoint_every()

@@ -16,7 +16,7 @@ BsshslmReadoutShard::BsshslmReadoutShard(BsshslmReadoutShardConfig config)
       state_(config_.placement.size, config_.constants),
       history_(config_.placement.size, 1, config_.settings.update_interval, kBsshslmReadoutShift),
       synapses_(config_.optimizer, config_.settings.update_interval, kBsshslmReadoutShift,
-                /*target_is_recurrent=*/false, config_.n_global_ids),
+                /*target_is_recurrent=*/false, config_.n_global_ids, config_.learning),
       kappa_(std::exp(-config_.resolution_ms / config_.settings.tau_m_readout_rec_out)),
       target_next_(config_.placement.size, 0),
       target_value_(config_.placement.size, 0.0),

@@ -29,6 +29,7 @@ struct BsshslmReadoutShardConfig {
   std::vector<StepSignal> targets;         // one signal per readout (NEST cases, tests)
   // Cross-entropy: normalization[k·n + k'] is the weight of the rate connection k' → k (0: none, k' = k unused).
   std::vector<double> normalization;
+  bool learning = true;  // false: the weights stay as built (a held-out evaluation)
 };
 
 class BsshslmReadoutShard final : public Shard {

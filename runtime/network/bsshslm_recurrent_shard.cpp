@@ -27,7 +27,7 @@ BsshslmRecurrentShard::BsshslmRecurrentShard(BsshslmRecurrentShardConfig config)
       history_(config_.placement.size, kBsshslmRecurrentFields, config_.settings.update_interval,
                kBsshslmRecurrentShift),
       synapses_(config_.optimizer, config_.settings.update_interval, kBsshslmRecurrentShift,
-                /*target_is_recurrent=*/true, config_.n_global_ids),
+                /*target_is_recurrent=*/true, config_.n_global_ids, config_.learning),
       kappa_in_(std::exp(-config_.resolution_ms / config_.settings.tau_m_readout_in_rec)),
       kappa_rec_(std::exp(-config_.resolution_ms / config_.settings.tau_m_readout_rec_rec)),
       input_(config_.placement.size, 0.0) {}

@@ -34,6 +34,7 @@ struct BsshslmRecurrentShardConfig {
   double resolution_ms = 1.0;
   std::uint64_t n_global_ids = 0;
   std::uint64_t first_rec_gid = 0;  // senders below it are inputs
+  bool learning = true;             // false: the weights stay as built (a held-out evaluation)
 };
 
 class BsshslmRecurrentShard final : public Shard {

@@ -137,6 +137,7 @@ std::unique_ptr<Shard> build_bsshslm_recurrent_shard(const NetworkDescription& n
   config.resolution_ms = net.resolution_ms;
   config.n_global_ids = ids.total();
   config.first_rec_gid = ids.rec(0);
+  config.learning = net.plastic;
   const std::vector<RecurrentGroup> groups = groups_of(net);
   for (const RecurrentGroup& g : groups)
     config.groups.push_back(BsshslmNeuronConstants::from(g.model, g.params, net.resolution_ms));
@@ -172,6 +173,7 @@ std::unique_ptr<Shard> build_bsshslm_readout_shard(const NetworkDescription& net
   config.n_global_ids = ids.total();
   config.stream = net.sample_stream;
   config.targets = net.targets;
+  config.learning = net.plastic;
   if (net.out.loss == ReadoutLoss::cross_entropy) {
     // NEST's examples connect every readout to every other with weight 1 (the softmax needs exactly that).
     config.normalization.assign(std::size_t{net.n_out} * net.n_out, 1.0);
@@ -211,7 +213,7 @@ void check_bsshslm(const NetworkDescription& net) {
   for (const ForcedSpikeGenerator& g : net.forced_spikes) {
     if (!g.rec_targets.empty()) throw NetworkBuildError("the bsshslm_2020 variant takes no forced spikes into rec");
   }
-  if (!net.plastic || !net.in_rec_plastic || !net.rec_rec_plastic || !net.rec_out_plastic)
+  if (!net.in_rec_plastic || !net.rec_rec_plastic || !net.rec_out_plastic)
     throw NetworkBuildError("the bsshslm_2020 variant has no static blocks");
 }
 

@@ -9,11 +9,12 @@
 namespace eligo {
 
 BsshslmSynapses::BsshslmSynapses(const OptimizerParams& optimizer, Step update_interval, Step shift,
-                                 bool target_is_recurrent, std::uint64_t n_global_ids)
+                                 bool target_is_recurrent, std::uint64_t n_global_ids, bool learning)
     : optimizer_(optimizer),
       interval_(update_interval),
       shift_(shift),
       target_is_recurrent_(target_is_recurrent),
+      learning_(learning),
       run_of_gid_(n_global_ids, -1) {}
 
 void BsshslmSynapses::add(std::uint64_t source_gid, std::uint32_t local_target, double weight, double kappa) {

@@ -46,8 +46,9 @@ struct BsshslmSourceState {
 class BsshslmSynapses {
  public:
   // target_is_recurrent: rec targets discard spikes in an interval's first step (NEST's rule); readouts do not.
+  // learning false: spikes are transmitted (and discarded) as usual, but no gradient is computed and w stays.
   BsshslmSynapses(const OptimizerParams& optimizer, Step update_interval, Step shift, bool target_is_recurrent,
-                  std::uint64_t n_global_ids);
+                  std::uint64_t n_global_ids, bool learning = true);
 
   // Construction: kappa is the synapse's exp(−h/tau_m_readout), one per source (the block's).
   void add(std::uint64_t source_gid, std::uint32_t local_target, double weight, double kappa);
@@ -79,6 +80,7 @@ class BsshslmSynapses {
   WeightOptimizer optimizer_;
   Step interval_, shift_;
   bool target_is_recurrent_;
+  bool learning_;
   std::vector<std::int64_t> run_of_gid_;
   // Construction lists, grouped by source in finalize().
   struct Pending {
@@ -110,11 +112,17 @@ std::size_t BsshslmSynapses::send(std::size_t r, Step s, bool is_flush, std::uin
     src.t_previous_trigger = s;
   }
   if (target_is_recurrent_ && (s - shift_) % interval_ == 0) return 0;
+  const std::size_t first = offset_[r], n = offset_[r + 1] - first;
+  if (!learning_) {
+    if (is_flush) return 0;
+    const double mult = static_cast<double>(multiplicity);
+    for (std::size_t i = first; i < first + n; ++i) input[target_[i]] += w_[i] * mult;
+    return n;
+  }
   if (src.t_previous_trigger == 0) src.t_previous_trigger = s;
   const Step boundary = src.t_next_update + shift_;
   if (src.t_spike_previous > 0) src.isis.push_back((s >= boundary ? boundary : s) - src.t_spike_previous);
 
-  const std::size_t first = offset_[r], n = offset_[r + 1] - first;
   if (s > boundary) {
     const Step idx = (s - shift_) / interval_;
     for (std::size_t i = 0; i < n; ++i) {

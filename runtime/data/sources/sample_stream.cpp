@@ -107,12 +107,13 @@ void SampleStream::input_arrivals(Step first, Step steps, std::uint32_t first_in
 void SampleStream::supervision(Step t, std::vector<double>& targets, double& window) {
   targets.assign(plan_.n_out, 0.0);
   window = 0.0;
-  if (t < kTaskTotalOffset) return;  // no value has been sent yet
+  const Step offset = plan_.layout.supervision_offset;
+  if (t < offset) return;  // no value has been sent yet
   const Step S = plan_.layout.sequence;
-  learn_end((t - kTaskTotalOffset) / S);
+  learn_end((t - offset) / S);
   if (plan_.samples == 0) return;
-  std::int64_t s = (t - kTaskTotalOffset) / S;
-  Step r = (t - kTaskTotalOffset) % S;
+  std::int64_t s = (t - offset) / S;
+  Step r = (t - offset) % S;
   if (s >= plan_.samples) {  // after the task: the last values hold
     s = plan_.samples - 1;
     r = S - 1;

@@ -21,8 +21,9 @@
 
 namespace eligo {
 
-inline constexpr Step kTaskOffsetGen = 1;    // generators deliver from step 1 on
-inline constexpr Step kTaskTotalOffset = 2;  // offset_gen + the one-step delay input → rec
+inline constexpr Step kTaskOffsetGen = 1;      // generators deliver from step 1 on
+inline constexpr Step kTaskTotalOffset = 2;    // offset_gen + the one-step delay input → rec
+inline constexpr Step kBsshslmTaskOffset = 4;  // offset_gen + delay_in_rec + delay_rec_out + delay_out_norm
 
 struct SampleLayout {
   Step sequence = 0;         // steps per sample
@@ -30,6 +31,9 @@ struct SampleLayout {
   double target_value = 1.0;
   std::int64_t group_size = 1;  // samples per iteration
   bool final_update_spike = true;
+  // The first step the readouts see a sample's targets: offset_gen + the delays in front of them (2; NEST's
+  // original variant, with its delay_rec_out and delay_out_norm, 4: kBsshslmTaskOffset).
+  Step supervision_offset = 2;
 };
 
 // Everything a consumer needs to open its own stream; copied freely (NetworkDescription holds one).
