@@ -182,3 +182,34 @@ TEST_CASE("bsshslm interval gradient of a rec target, by hand", "[bsshslm][synap
   // A window past its interval is a bug, not a number.
   CHECK_THROWS_AS(target.gradient(0, 0.5, 5, {20}, 0), std::logic_error);
 }
+
+TEST_CASE("bsshslm interval gradient of an adaptive rec target and of a readout, by hand", "[bsshslm][synapses]") {
+  eligo::BsshslmNeuronConstants c = simple_neuron();
+  c.adaptive = true;
+  c.beta = 0.5;
+  c.P_a = 0.5;
+  std::vector<const eligo::BsshslmNeuronConstants*> neurons{&c};
+  eligo::IntervalHistory h(1, eligo::kBsshslmRecurrentFields, 10, 2);
+  h.at(eligo::kBsshslmPsi, 0, 5) = 1.0;
+  h.at(eligo::kBsshslmPsi, 0, 6) = 0.5;
+  h.at(eligo::kBsshslmLearningSignal, 0, 5) = 2.0;
+  h.at(eligo::kBsshslmLearningSignal, 0, 6) = 4.0;
+  h.per_interval(0, 0) = 0.0;
+  const eligo::BsshslmRecurrentTarget rec{h, neurons, false, 2.0};
+  // z̄ = 1, 0.5;  e = 1·(1 − 0.5·0) = 1, then 0.5·(0.5 − 0.5·1) = 0;  ε_a = 1, 0.5;  ē = 0.5, 0.25;
+  // g = 2·0.5 + 4·0.25
+  CHECK(rec.gradient(0, 0.5, 5, {2}, 0) == 2.0);
+
+  eligo::BsshslmReadoutConstants out;
+  out.P_v = 0.5;
+  out.P_z = 0.5;
+  eligo::IntervalHistory eps(1, 1, 10, 3);
+  eps.at(0, 0, 5) = 1.0;
+  eps.at(0, 0, 6) = 2.0;
+  eps.at(0, 0, 7) = 4.0;
+  // Spikes at 5 and 6 (isis 1, 2): z̄ = 0.5, 0.75, 0.375;  g = 1·0.5 + 2·0.75 + 4·0.375 = 3.5, averaged over LW = 2.
+  const eligo::BsshslmReadoutTarget readout{eps, out, true, 2.0};
+  CHECK(readout.gradient(0, 0.5, 5, {1, 2}, 0) == 1.75);
+  // An empty window (a spike right after a flush) contributes nothing and reads no history.
+  CHECK(readout.gradient(0, 0.5, 9, {0}, 0) == 0.0);
+}
