@@ -18,12 +18,18 @@ namespace eligo {
 class StateReader;
 class StateWriter;
 
+// The update interval (history block) of step t on a grid of `interval` steps shifted by `shift`; block 0 also
+// holds the steps before the first interval.
+inline Step interval_block(Step t, Step interval, Step shift) {
+  return t < interval + shift ? 0 : (t - shift) / interval;
+}
+
 class IntervalHistory {
  public:
   IntervalHistory(std::size_t neurons, std::size_t fields, Step update_interval, Step shift);
 
   Step update_interval() const { return interval_; }
-  Step block_of(Step t) const { return t < interval_ + shift_ ? 0 : (t - shift_) / interval_; }
+  Step block_of(Step t) const { return interval_block(t, interval_, shift_); }
   Step block_start(Step b) const { return b == 0 ? 0 : b * interval_ + shift_; }
 
   // Writing: the block is created on first use.

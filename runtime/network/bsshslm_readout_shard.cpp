@@ -36,16 +36,7 @@ void BsshslmReadoutShard::finalize() {
 
 SliceOutput BsshslmReadoutShard::advance(const SliceInput& in) {
   for (const SpikeBatch* b : in.spikes) inbound_.add(*b, 1);
-  const std::size_t n = state_.size();
-  SliceOutput out;
-  out.spikes = start_batch(config_.placement, in);
-  out.errors.slice = in.slice;
-  out.errors.first_step = in.first_step;
-  out.errors.n_readouts = static_cast<std::uint32_t>(n);
-  out.errors.n_steps = static_cast<std::uint32_t>(in.steps);
-  out.errors.eps.resize(n * static_cast<std::size_t>(in.steps));
-  out.readout_signal.resize(n * static_cast<std::size_t>(in.steps));
-  out.target_signal.resize(n * static_cast<std::size_t>(in.steps));
+  SliceOutput out = start_readout_output(config_.placement, in);
   for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
     advance_step(t, static_cast<std::uint32_t>(t - in.first_step), out);
   }
@@ -112,12 +103,7 @@ void BsshslmReadoutShard::advance_step(Step t, std::uint32_t step_offset, SliceO
 }
 
 void BsshslmReadoutShard::erase_history(Step current) {
-  std::vector<Step> needed;
-  for (std::size_t r = 0; r < synapses_.runs(); ++r) {
-    const BsshslmSourceState& s = synapses_.source(r);
-    if (s.t_spike_previous > 0 && !s.previous_was_flush) needed.push_back(history_.block_of(s.t_previous_trigger));
-  }
-  std::sort(needed.begin(), needed.end());
+  const std::vector<Step> needed = synapses_.intervals_in_use(/*with_update_interval=*/false);
   history_.erase_unless(
       [&](Step b) { return b >= current - 1 || std::binary_search(needed.begin(), needed.end(), b); });
 }

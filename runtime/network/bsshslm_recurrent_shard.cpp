@@ -50,13 +50,7 @@ void BsshslmRecurrentShard::finalize() {
 
 SliceOutput BsshslmRecurrentShard::advance(const SliceInput& in) {
   for (const SpikeBatch* b : in.spikes) inbound_.add(*b, 1);
-  if (in.errors != nullptr) {
-    const ErrorBatch& e = *in.errors;
-    for (std::uint32_t o = 0; o < e.n_steps; ++o) {
-      const double* eps = e.eps.data() + std::size_t{o} * e.n_readouts;
-      errors_.push_back({e.first_step + o + 1, e.first_step + o, std::vector<double>(eps, eps + e.n_readouts)});
-    }
-  }
+  if (in.errors != nullptr) errors_.add(*in.errors, 1);
   SliceOutput out;
   out.spikes = start_batch(config_.placement, in);
   for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
@@ -70,7 +64,7 @@ void BsshslmRecurrentShard::advance_step(Step t, std::uint32_t step_offset, Spik
   const Step interval_step = (t - kBsshslmRecurrentShift) % k.update_interval;  // C++ remainder, as NEST's
   if (interval_step == 0) erase_history(history_.block_of(t));
   // A: the error of readout step t' is the learning signal of history step t' + 1 − 3.
-  for (; !errors_.empty() && errors_.front().arrival <= t; errors_.pop_front()) {
+  for (; errors_.due(t); errors_.pop()) {
     const Step h = errors_.front().step + 1 - kBsshslmLearningSignalShift;
     if (h < 0) continue;
     for (const Feedback& f : feedback_) {
@@ -113,14 +107,7 @@ void BsshslmRecurrentShard::advance_step(Step t, std::uint32_t step_offset, Spik
 // At the start of interval `current`: keep it, the one before (its last learning signals are still arriving) and
 // every interval a source's next update will read.
 void BsshslmRecurrentShard::erase_history(Step current) {
-  std::vector<Step> needed;
-  for (std::size_t r = 0; r < synapses_.runs(); ++r) {
-    const BsshslmSourceState& s = synapses_.source(r);
-    if (s.t_spike_previous <= 0 || s.previous_was_flush) continue;
-    needed.push_back(history_.block_of(s.t_previous_trigger));
-    needed.push_back(s.t_previous_update / config_.settings.update_interval);
-  }
-  std::sort(needed.begin(), needed.end());
+  const std::vector<Step> needed = synapses_.intervals_in_use(/*with_update_interval=*/true);
   history_.erase_unless(
       [&](Step b) { return b >= current - 1 || std::binary_search(needed.begin(), needed.end(), b); });
 }
@@ -137,13 +124,7 @@ void BsshslmRecurrentShard::save_state(StateWriter& w) const {
   history_.save_state(w);
   synapses_.save_state(w);
   inbound_.save_state(w);
-  w.section("pending_errors");
-  w.u64(errors_.size());
-  for (const PendingErrors& e : errors_) {
-    w.i64(e.arrival);
-    w.i64(e.step);
-    w.vector(e.eps);
-  }
+  errors_.save_state(w);
   save_counters(w, counters_);
 }
 
@@ -158,24 +139,8 @@ void BsshslmRecurrentShard::load_state(StateReader& r) {
   history_.load_state(r);
   synapses_.load_state(r);
   inbound_.load_state(r);
-  r.section("pending_errors");
-  const std::size_t readouts_needed = feedback_.empty() ? 0 : feedback_.back().readout + std::size_t{1};
-  const std::size_t n_errors = r.count("steps", 8 + 8 + 8, std::numeric_limits<std::uint32_t>::max());
-  std::deque<PendingErrors> errors;
-  for (std::size_t i = 0; i < n_errors; ++i) {
-    PendingErrors e;
-    e.arrival = r.i64("arrival");
-    e.step = r.i64("step");
-    e.eps = r.vector<double>("eps", std::size_t{1} << 24);
-    if (e.eps.size() < readouts_needed) {
-      r.fail("eps", "has " + std::to_string(e.eps.size()) + " readouts, the feedback reads " +
-                        std::to_string(readouts_needed));
-    }
-    errors.push_back(std::move(e));
-  }
-  const ShardCounters counters = load_counters(r, counters_);
-  errors_ = std::move(errors);
-  counters_ = counters;
+  errors_.load_state(r, feedback_.empty() ? 0 : feedback_.back().readout + std::size_t{1});
+  counters_ = load_counters(r, counters_);
 }
 
 }  // namespace eligo

@@ -7,12 +7,12 @@
 //   B. the events stamped t go through the synapses (updates at interval boundaries), spikes into x(t);
 //   C. the neurons update, emit spikes or flush events, archive ψ(t) and, at an interval's end, fr_reg.
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "runtime/archive/interval_history.hpp"
 #include "runtime/models/eprop_iaf_bsshslm.hpp"
 #include "runtime/network/network_description.hpp"
+#include "runtime/network/pending_errors.hpp"
 #include "runtime/network/shard.hpp"
 #include "runtime/synapses/bsshslm_synapses.hpp"
 #include "runtime/synapses/inbound_spikes.hpp"
@@ -61,10 +61,6 @@ class BsshslmRecurrentShard final : public Shard {
     std::uint32_t readout, local_target;
     double weight;
   };
-  struct PendingErrors {
-    Step arrival, step;
-    std::vector<double> eps;
-  };
   void advance_step(Step t, std::uint32_t step_offset, SpikeBatch& out);
   void erase_history(Step block);
 
@@ -77,7 +73,7 @@ class BsshslmRecurrentShard final : public Shard {
   std::vector<Feedback> feedback_;
   std::vector<double> input_;
   InboundSpikes inbound_;
-  std::deque<PendingErrors> errors_;
+  PendingErrorQueue errors_;
   ShardCounters counters_;
 };
 

@@ -44,16 +44,7 @@ void ReadoutShard::finalize() {
 
 SliceOutput ReadoutShard::advance(const SliceInput& in) {
   for (const SpikeBatch* b : in.spikes) inbound_.add(*b, config_.delay_from_rec);
-  const std::size_t n = state_.size();
-  SliceOutput out;
-  out.spikes = start_batch(config_.placement, in);
-  out.errors.slice = in.slice;
-  out.errors.first_step = in.first_step;
-  out.errors.n_readouts = static_cast<std::uint32_t>(n);
-  out.errors.n_steps = static_cast<std::uint32_t>(in.steps);
-  out.errors.eps.resize(n * static_cast<std::size_t>(in.steps));
-  out.readout_signal.resize(n * static_cast<std::size_t>(in.steps));
-  out.target_signal.resize(n * static_cast<std::size_t>(in.steps));
+  SliceOutput out = start_readout_output(config_.placement, in);
   for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
     advance_step(t, static_cast<std::uint32_t>(t - in.first_step), out);
   }

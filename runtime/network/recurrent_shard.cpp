@@ -128,14 +128,7 @@ SliceOutput RecurrentShard::advance(const SliceInput& in) {
   for (const SpikeBatch* b : in.spikes) {
     inbound_.add(*b, b->sender_first_gid < config_.first_rec_gid ? config_.delay_from_input : config_.delay_from_rec);
   }
-  if (in.errors != nullptr) {
-    const ErrorBatch& e = *in.errors;
-    for (std::uint32_t o = 0; o < e.n_steps; ++o) {
-      const Step step = e.first_step + o;
-      const double* eps = e.eps.data() + std::size_t{o} * e.n_readouts;
-      errors_.push_back({step + config_.feedback_delay, step, std::vector<double>(eps, eps + e.n_readouts)});
-    }
-  }
+  if (in.errors != nullptr) errors_.add(*in.errors, config_.feedback_delay);
   SliceOutput out;
   out.spikes = start_batch(config_.placement, in);
   for (Step t = in.first_step; t < in.first_step + in.steps; ++t) {
@@ -150,7 +143,7 @@ void RecurrentShard::advance_step(Step t, std::uint32_t step_offset, SpikeBatch&
   for (; forced_cursor_ < forced_.size() && forced_[forced_cursor_].step == t; ++forced_cursor_) {
     input_[forced_[forced_cursor_].local_target] += forced_[forced_cursor_].weight;
   }
-  for (; !errors_.empty() && errors_.front().arrival <= t; errors_.pop_front()) {  // phase A
+  for (; errors_.due(t); errors_.pop()) {  // phase A
     write_learning_signals(errors_.front());
   }
   if (summaries_) {
@@ -204,13 +197,7 @@ void RecurrentShard::save_state(StateWriter& w) const {
   history_.save_state(w);
   synapses_.save_state(w);
   inbound_.save_state(w);
-  w.section("pending_errors");
-  w.u64(errors_.size());
-  for (const PendingErrors& e : errors_) {
-    w.i64(e.arrival);
-    w.i64(e.step);
-    w.vector(e.eps);
-  }
+  errors_.save_state(w);
   save_counters(w, counters_);
 }
 
@@ -236,25 +223,10 @@ void RecurrentShard::load_state(StateReader& r) {
   synapses_.load_state(r);
   inbound_.load_state(r);
 
-  r.section("pending_errors");
   // write_learning_signals reads eps[readout] for every feedback connection.
-  const std::size_t readouts_needed = feedback_.empty() ? 0 : feedback_.back().readout + std::size_t{1};
-  const std::size_t n_errors = r.count("steps", 8 + 8 + 8, std::numeric_limits<std::uint32_t>::max());
-  std::deque<PendingErrors> errors;
-  for (std::size_t i = 0; i < n_errors; ++i) {
-    PendingErrors e;
-    e.arrival = r.i64("arrival");
-    e.step = r.i64("step");
-    e.eps = r.vector<double>("eps", std::size_t{1} << 24);
-    if (e.eps.size() < readouts_needed) {
-      r.fail("eps", "has " + std::to_string(e.eps.size()) + " readouts, the feedback reads " +
-                        std::to_string(readouts_needed));
-    }
-    errors.push_back(std::move(e));
-  }
+  errors_.load_state(r, feedback_.empty() ? 0 : feedback_.back().readout + std::size_t{1});
   const ShardCounters counters = load_counters(r, counters_);
   forced_cursor_ = static_cast<std::size_t>(forced_cursor);
-  errors_ = std::move(errors);
   counters_ = counters;
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/archive/history_archive.hpp"
 #include "runtime/models/recurrent_constants.hpp"
 #include "runtime/models/recurrent_state.hpp"
+#include "runtime/network/pending_errors.hpp"
 #include "runtime/network/shard.hpp"
 #include "runtime/synapses/eprop_synapses.hpp"
 #include "runtime/synapses/inbound_spikes.hpp"
@@ -90,12 +91,6 @@ class RecurrentShard final : public Shard {
     std::uint32_t local_target;
     double weight;
   };
-  // Readout errors of one step on their way through the feedback connections.
-  struct PendingErrors {
-    Step arrival;
-    Step step;                // the readout step they belong to
-    std::vector<double> eps;  // one per readout
-  };
 
   void advance_step(Step t, std::uint32_t step_offset, SpikeBatch& out);
   Step max_delay() const { return std::max(config_.delay_from_input, config_.delay_from_rec); }
@@ -114,7 +109,7 @@ class RecurrentShard final : public Shard {
   std::size_t forced_cursor_ = 0;
   std::vector<double> input_;  // x_t: summed spike input of the current step
   InboundSpikes inbound_;
-  std::deque<PendingErrors> errors_;  // in order of arrival
+  PendingErrorQueue errors_;
   UpdateNeurons update_neurons_;
   ShardCounters counters_;
 };

@@ -100,4 +100,19 @@ inline SpikeBatch start_batch(const ShardPlacement& p, const SliceInput& in) {
   return b;
 }
 
+// A readout shard's output of a slice, sized for its readouts and steps, before any value.
+inline SliceOutput start_readout_output(const ShardPlacement& p, const SliceInput& in) {
+  const std::size_t values = std::size_t{p.size} * static_cast<std::size_t>(in.steps);
+  SliceOutput out;
+  out.spikes = start_batch(p, in);
+  out.errors.slice = in.slice;
+  out.errors.first_step = in.first_step;
+  out.errors.n_readouts = p.size;
+  out.errors.n_steps = static_cast<std::uint32_t>(in.steps);
+  out.errors.eps.resize(values);
+  out.readout_signal.resize(values);
+  out.target_signal.resize(values);
+  return out;
+}
+
 }  // namespace eligo

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <string>
 
+#include "runtime/archive/interval_history.hpp"
 #include "runtime/checkpoint/state_stream.hpp"
 
 namespace eligo {
@@ -60,6 +61,17 @@ void BsshslmSynapses::optimize(std::size_t r, Step idx, const double* g) {
   SynapseMoments moments{cum_.data() + first, m_.empty() ? nullptr : m_.data() + first,
                          v_.empty() ? nullptr : v_.data() + first};
   optimizer_.optimize(idx, sources_[r].clock, g, w_.data() + first, moments, n);
+}
+
+std::vector<Step> BsshslmSynapses::intervals_in_use(bool with_update_interval) const {
+  std::vector<Step> in_use;
+  for (const BsshslmSourceState& s : sources_) {
+    if (s.t_spike_previous <= 0 || s.previous_was_flush) continue;  // no update pending that reads history
+    in_use.push_back(interval_block(s.t_previous_trigger, interval_, shift_));
+    if (with_update_interval) in_use.push_back(s.t_previous_update / interval_);
+  }
+  std::sort(in_use.begin(), in_use.end());
+  return in_use;
 }
 
 std::size_t BsshslmSynapses::bytes() const {

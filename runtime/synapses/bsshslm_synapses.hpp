@@ -20,7 +20,6 @@
 // accumulated gradient, Adam's moments and the pending gradient are per synapse.
 #include <cstddef>
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "runtime/core/time.hpp"
@@ -67,6 +66,10 @@ class BsshslmSynapses {
   template <class Target>
   std::size_t send(std::size_t r, Step s, bool is_flush, std::uint32_t multiplicity, const Target& target,
                    double* input);
+
+  // The intervals (history blocks) the sources' next updates will read, sorted: their trigger's interval and,
+  // with_update_interval, the interval of their last update (whose regularization a rec target adds).
+  std::vector<Step> intervals_in_use(bool with_update_interval) const;
 
   void append_weights(std::uint64_t first_target_gid, std::vector<WeightRecord>& out) const;
   void weight_columns(WeightColumns& out) const;
