@@ -407,3 +407,16 @@ TEST_CASE("a regression task streamed as channel events and Targets gives the of
   CHECK(answers.samples.size() == 3);
   CHECK(s.weights_digest == offline.weights_digest);
 }
+
+TEST_CASE("a server of NEST's original variant is refused at the start, naming the variant", "[serve][bsshslm]") {
+  const fs::path config = fs::path(ELIGO_TEST_DATA_DIR) / "cluster" / "bsshslm_evidence.yaml";
+  ConfigOverrides streamed;
+  streamed.streamed = true;
+  TrainingSetup setup = load_training_config(config, streamed);
+  REQUIRE(setup.network.variant == EpropVariant::bsshslm_2020);
+  stream::ServerOptions so;
+  so.security.insecure = true;
+  so.port = 0;
+  CHECK_THROWS_WITH(stream::StreamServer(std::move(setup), so),
+                    Catch::Contains("bsshslm_2020") && Catch::Contains("cannot stream"));
+}
