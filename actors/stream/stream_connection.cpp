@@ -120,8 +120,10 @@ class Connection final : public std::enable_shared_from_this<Connection<Socket>>
   // ---- reading ----
   bool paused() const {
     if (!session_) return false;
-    const std::int64_t queued = session_->added() - session_->done();
-    return queued >= context_.options.max_queued_samples || out_bytes_ >= context_.options.max_output_bytes;
+    // Samples that wait for later ones (the rest of their group, or the next sample in NEST's original variant)
+    // do not count: holding those back would stall the session for good.
+    return session_->runnable() >= context_.options.max_queued_samples ||
+           out_bytes_ >= context_.options.max_output_bytes;
   }
 
   void read_more() {

@@ -61,12 +61,6 @@ StreamServer::StreamServer(TrainingSetup setup, ServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(setup), std::move(options))) {
   Impl& m = *impl_;
   const std::string where = m.options.host + ":" + std::to_string(m.options.port);
-  // A streamed session of the original variant stalls (no sample's output comes, not even after Bye; its cause
-  // is not yet found, docs/streaming.md). It is refused here, at the start, rather than left to hang.
-  if (m.setup.network.variant == EpropVariant::bsshslm_2020)
-    throw std::runtime_error("serve: " + m.setup.name +
-                             " uses NEST's original e-prop (the bsshslm_2020 models), which eligo cannot stream "
-                             "yet; train it offline with eligo train");
   if (!m.options.security.insecure) {
     transport::LinkSecurity security = m.options.security;
     security.client_certificate_optional = m.options.token.has_value();

@@ -26,6 +26,14 @@ std::optional<EventEncoding> sensor_of(const TrainingSetup& setup, const SampleL
   return EventEncoding{sensor, setup.network.resolution_ms, layout.sequence};
 }
 
+// A readout sees step r of sample s at step supervision_offset + s·S + r, and through the network's delays its
+// value there hangs on input up to supervision_offset − 2 steps later: in NEST's original variant (offset 4) the
+// first steps of the next sample reach the last step of a sample's learning window. Its answer waits for them.
+std::int64_t lookahead_samples(const SampleLayout& layout) {
+  const Step beyond = layout.supervision_offset - kTaskOffsetGen - 1;
+  return beyond <= 0 ? 0 : (beyond + layout.sequence - 1) / layout.sequence;
+}
+
 }  // namespace
 
 StreamSession::StreamSession(const TrainingSetup& setup, SessionOptions options, caf::actor_system& sys,
@@ -74,6 +82,7 @@ StreamSession::StreamSession(const TrainingSetup& setup, SessionOptions options,
                             format_memory_size(static_cast<double>(options_.memory_budget)));
   built_ = build_network(net_, PartitionOptions{});  // a network that cannot be built fails before the Welcome
   slice_steps_ = built_->slice_steps;
+  lookahead_samples_ = lookahead_samples(layout_);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -91,6 +100,13 @@ Step StreamSession::input_limit(std::int64_t samples) const {
 }
 Step StreamSession::readout_limit(std::int64_t samples) const {
   return (layout_.supervision_offset + samples * layout_.sequence) / slice_steps_;
+}
+
+// Whole groups only: an iteration is answered once its last sample has run.
+std::int64_t StreamSession::runnable() const {
+  const std::int64_t g = layout_.group_size;
+  const std::int64_t answerable = std::max<std::int64_t>(0, added_.load() - lookahead_samples_) / g * g;
+  return std::max<std::int64_t>(0, answerable - done_.load());
 }
 
 void StreamSession::send_limits() {

@@ -86,6 +86,8 @@ class StreamSession {
 
   std::int64_t added() const { return added_.load(); }
   std::int64_t done() const { return done_.load(); }  // samples whose results were reported
+  // Samples added whose answers need no sample still to come: what backpressure may wait for (docs/streaming.md §4).
+  std::int64_t runnable() const;
 
  private:
   struct PendingSave {
@@ -111,6 +113,7 @@ class StreamSession {
   StreamEncoding encoding_;
   actors::IterationPlan plan_;
   Step slice_steps_ = 1;
+  std::int64_t lookahead_samples_ = 0;  // later samples a sample's answer waits for
   std::uint64_t network_bytes_ = 0;
   std::shared_ptr<SampleLog> log_;
   std::optional<BuiltNetwork> built_;  // until the run thread takes it
