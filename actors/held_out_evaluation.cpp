@@ -1,6 +1,7 @@
 #include "actors/held_out_evaluation.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include "actors/training_plan.hpp"
 #include "runtime/network/frozen_network.hpp"
@@ -26,10 +27,19 @@ EvaluationResult evaluate_held_out(const TrainingSetup& setup, const std::vector
   options.shards = run.shards;
   options.input_shards = run.input_shards;
   const RunResult r = run_network(net, timing.n_steps, plan, options);
-  if (r.iterations.size() != 1) throw std::runtime_error("evaluation: the run reported no result");
+  if (r.iterations.size() != static_cast<std::size_t>(timing.loss.n_iter))
+    throw std::runtime_error("evaluation: the run reported " + std::to_string(r.iterations.size()) + " of " +
+                             std::to_string(timing.loss.n_iter) + " iterations");
+  // The iterations are equally large: the mean of their losses is the loss over every sample.
+  std::int64_t correct = 0;
+  double loss = 0.0;
+  for (const IterationReport& it : r.iterations) {
+    loss += it.loss;
+    for (const SequenceOutcome& s : it.sequences) correct += s.prediction == s.label ? 1 : 0;
+  }
   EvaluationResult e;
-  e.accuracy = r.iterations.front().accuracy;
-  e.loss = r.iterations.front().loss;
+  e.accuracy = static_cast<double>(correct) / static_cast<double>(samples);
+  e.loss = loss / static_cast<double>(r.iterations.size());
   e.samples = samples;
   e.seconds = r.build_seconds + r.simulate_seconds;
   return e;

@@ -41,6 +41,10 @@ void SupervisorActor::observe(Step, const SliceOutput& out) {
   for (Step o = 0; o < steps; ++o) {
     const Step offset = first + o - plan_.first_step;
     if (offset < 0 || length <= 0 || offset >= length * plan_.n_iter) continue;
+    if (recorded_.readout_signal.empty()) {  // an iteration's signals, at their size (the memory estimate's)
+      recorded_.readout_signal.reserve(static_cast<std::size_t>(length) * n_out);
+      recorded_.target_signal.reserve(static_cast<std::size_t>(length) * n_out);
+    }
     append_step(out, o, n_out, recorded_.readout_signal, recorded_.target_signal);
     if ((offset + 1) % length == 0) report_iteration(offset / length);
   }

@@ -34,8 +34,9 @@ constexpr double kRecurrentSummaryBytes = 64 + 5 * 8, kReadoutSummaryBytes = 64 
 // presented, the read-ahead, and one a window may straddle) for each input shard and the readout.
 constexpr double kInputSpikeBytes = 16, kTargetValueBytes = 8;
 constexpr double kSamplesHeld = 8;
-// The recording of the last sequence and the supervisor's per-step buffers: readout and target signals.
-constexpr double kRecordedBytesPerReadoutStep = 4 * 8;
+// Readout and target signals per readout and step: the recording of the last sequence, and the supervisor's
+// buffers of an iteration's sequences.
+constexpr double kRecordedBytesPerReadoutStep = 2 * 8;
 // What a run gathers per synapse: a weight record (source, target, weight) for the digest and
 // weights.bin, or a column entry (eligo bench).
 constexpr double kWeightRecordBytes = 24, kWeightColumnBytes = 8;
@@ -56,9 +57,13 @@ std::string show_count(double x) {
   return format_number(x);
 }
 
+// A sum among the factors is bracketed: "n_out × (a + b)", not "n_out × a + b".
 std::string times(std::initializer_list<std::string> parts) {
   std::string s;
-  for (const std::string& p : parts) s += (s.empty() ? "" : " × ") + p;
+  for (const std::string& p : parts) {
+    const bool sum = p.find(" + ") != std::string::npos && !(p.front() == '(' && p.back() == ')');
+    s += (s.empty() ? "" : " × ") + (sum ? "(" + p + ")" : p);
+  }
   return s;
 }
 
@@ -193,6 +198,11 @@ MemoryEstimate estimate_memory(const NetworkDescription& net, const SampleSize& 
   e.terms.push_back({sample.targets_per_step ? "target values and recording" : "recording",
                      times({names.n_out, sample.sequence_field}),
                      times({show_count(net.n_out), show_count(sample.sequence)}), readout_steps * per_readout_step});
+  const double held = static_cast<double>(std::max<std::int64_t>(sample.samples_held, 1));
+  e.terms.push_back({"readout signals of an iteration",
+                     times({sample.samples_held_field, names.n_out, sample.sequence_field}),
+                     times({show_count(held), show_count(net.n_out), show_count(sample.sequence)}),
+                     held * readout_steps * kRecordedBytesPerReadoutStep});
 
   std::stable_sort(e.terms.begin(), e.terms.end(),
                    [](const MemoryTerm& a, const MemoryTerm& b) { return a.bytes > b.bytes; });

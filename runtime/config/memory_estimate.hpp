@@ -40,6 +40,10 @@ struct SampleSize {
   double input_spikes = 0.0;      // expected input spikes of one sample
   std::string input_spike_field;  // the settings they come from
   bool targets_per_step = false;  // regression: one target value per readout and step
+  // The samples whose readout signals the supervisor holds until their iteration ends: the larger of
+  // training.group_size and a held-out iteration (held_out_group), and the setting it comes from.
+  std::int64_t samples_held = 1;
+  std::string samples_held_field = "training.group_size";
 };
 
 struct MemoryTerm {

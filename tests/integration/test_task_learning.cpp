@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -79,6 +80,10 @@ TEST_CASE("evidence accumulation: fresh trials are decided well above chance aft
   const actors::EvaluationResult e = actors::evaluate_held_out(s, r.weights, 200, std::nullopt, options);
   INFO("held-out accuracy " << e.accuracy << " on " << e.samples << " trials (chance 0.5)");
   CHECK(e.accuracy >= 0.7);
+  // 199 samples run one an iteration, 200 in two of 100: the same first 199 trials get the same decisions.
+  const actors::EvaluationResult first = actors::evaluate_held_out(s, r.weights, 199, std::nullopt, options);
+  const double more_correct = e.accuracy * 200.0 - first.accuracy * 199.0;
+  CHECK((std::abs(more_correct) < 1e-9 || std::abs(more_correct - 1.0) < 1e-9));
 }
 
 TEST_CASE("N-MNIST: the network fits the fixture's digits far above chance", "[learning]") {

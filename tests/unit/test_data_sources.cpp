@@ -268,3 +268,12 @@ TEST_CASE("a config's data order, data folder and epochs reach the stream and th
   const std::string bad_order = config + "data: {order: random}\n";
   CHECK_THROWS_WITH(load_training_config(dir.write("bad.yaml", bad_order)), Catch::Contains("data.order"));
 }
+
+TEST_CASE("a held-out evaluation runs in iterations of at most 100 samples that divide it", "[data_sources]") {
+  CHECK(held_out_group(500) == 100);
+  CHECK(held_out_group(64) == 64);
+  CHECK(held_out_group(300) == 100);
+  CHECK(held_out_group(198) == 99);
+  CHECK(held_out_group(997) == 1);  // a prime: one sample an iteration
+  CHECK(held_out_group(1) == 1);
+}

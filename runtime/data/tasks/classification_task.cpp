@@ -41,8 +41,14 @@ TaskTiming lay_out_training(NetworkDescription& net, const ClassificationTask& t
 TaskTiming lay_out_held_out(NetworkDescription& net, const ClassificationTask& task, std::int64_t samples) {
   SampleLayout layout = task.layout;
   layout.final_update_spike = false;  // learning is off: nothing pending to apply
-  layout.group_size = samples;        // one iteration: its loss and accuracy are the evaluation's
+  layout.group_size = held_out_group(samples);
   return lay_out_samples(net, layout, samples, source_of(net, task, TrialSet::held_out));
+}
+
+std::int64_t held_out_group(std::int64_t samples) {
+  for (std::int64_t g = std::min(samples, kHeldOutGroupMax); g > 1; --g)
+    if (samples % g == 0) return g;
+  return 1;
 }
 
 std::int64_t training_split_size(const ClassificationTask& task) {

@@ -34,8 +34,14 @@ struct ClassificationTask {
 TaskTiming lay_out_training(NetworkDescription& net, const ClassificationTask& task, std::int64_t iterations);
 
 // A held-out evaluation: `samples` samples of the held-out set (fresh trials; N-MNIST: Test/, cycling
-// if it has fewer), laid out as one iteration, without the final-update spike.
+// if it has fewer), laid out in iterations of held_out_group(samples), without the final-update spike.
 TaskTiming lay_out_held_out(NetworkDescription& net, const ClassificationTask& task, std::int64_t samples);
+
+// The samples of one held-out iteration: the largest divisor of `samples` up to kHeldOutGroupMax. The
+// supervisor holds an iteration's readout signals until it ends, so an evaluation of any size holds at most
+// this many samples' worth.
+inline constexpr std::int64_t kHeldOutGroupMax = 100;
+std::int64_t held_out_group(std::int64_t samples);
 
 // Samples in one pass over the training split (N-MNIST: the files of Train/); 0 when trials are
 // generated without end (evidence accumulation).
