@@ -1,6 +1,7 @@
 // Training configs of NEST's original e-prop (docs/numerics.md §16, proto/eligo/config.proto `bsshslm_2020`):
 // the bundled example loads as NEST's example is set up, bad combinations are refused at their field, and a
 // short run gives one digest however it is partitioned and threaded.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -94,6 +95,34 @@ TEST_CASE("the bsshslm evidence-accumulation example loads as NEST's example is 
   CHECK(s.loss.in_sequence_first == 2100);
   CHECK(s.loss.in_sequence_last == 2249);
   CHECK(s.accuracy_window == 150);
+}
+
+// The lines of a config without comments, blank lines and the settings named.
+std::vector<std::string> settings_but(const fs::path& config, const std::vector<std::string>& keys) {
+  std::ifstream in(config);
+  std::vector<std::string> kept;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    const auto key = line.find_first_not_of(' ');
+    if (key == std::string::npos) continue;
+    const std::string name = line.substr(key, line.find(':') == std::string::npos ? 0 : line.find(':') - key);
+    if (std::find(keys.begin(), keys.end(), name) == keys.end()) kept.push_back(line);
+  }
+  return kept;
+}
+
+TEST_CASE("the batch-64 example is NEST's example but for its batch, learning rate and length", "[config][bsshslm]") {
+  const fs::path batch64 = kExamples / "evidence_accumulation_bsshslm_batch64.yaml";
+  const std::vector<std::string> differing{"name", "eta", "batch_size", "iterations", "group_size", "evaluate_every"};
+  CHECK(settings_but(batch64, differing) == settings_but(kExamples / kExample, differing));
+  const TrainingSetup s = load_training_config(batch64);
+  CHECK(s.network.variant == EpropVariant::bsshslm_2020);
+  CHECK(s.network.optimizer.eta == 0.002);
+  CHECK(s.network.optimizer.batch_size == 64);
+  CHECK(s.loss.group_size == 64);
+  CHECK(s.loss.n_iter == 250);
+  CHECK(s.evaluate_every == 25);
 }
 
 TEST_CASE("bsshslm configs that NEST would refuse, or that mix the variants, name the field", "[config][bsshslm]") {
