@@ -63,6 +63,17 @@ caf::behavior SliceActor::make_behavior() {
   };
 }
 
+void SliceActor::on_exit() {
+  spike_subscribers_.clear();
+  error_subscribers_.clear();
+  coordinator_ = nullptr;
+  inbox_ = SliceInbox(0, 0);
+  held_.clear();
+  held_errors_ = nullptr;
+  resume_ = nullptr;
+  shard_.reset();
+}
+
 void SliceActor::start(const RunSpec& spec) {
   clock_ = SliceClock{spec.slice_steps, spec.n_steps};
   end_ = clock_.slices();

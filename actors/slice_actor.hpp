@@ -23,6 +23,10 @@ class SliceActor : public caf::event_based_actor {
   SliceActor(caf::actor_config& cfg, std::shared_ptr<Shard> shard, std::uint32_t feeders, Step error_lag,
              caf::actor coordinator);
   caf::behavior make_behavior() override;
+  // The subscribers are strong handles to this actor's peers and often to itself: a cycle that CAF never
+  // breaks. An actor that ends lets go of them and of its shard, or every run's network stays in memory to the
+  // end of the process (each held-out evaluation, each streamed session).
+  void on_exit() override;
 
  protected:
   // Sends the slice's output to whoever needs it (and may move from it). Called once per slice, in
