@@ -49,7 +49,39 @@ class FailingShard final : public eligo::Shard {
   Step fail_at_;
 };
 
+// A shard that counts how many of its kind are alive, to see that a run lets go of its network.
+class CountedShard final : public eligo::Shard {
+ public:
+  CountedShard(std::unique_ptr<eligo::Shard> inner, int& alive) : inner_(std::move(inner)), alive_(alive) { ++alive_; }
+  ~CountedShard() override { --alive_; }
+  eligo::ShardRole role() const override { return inner_->role(); }
+  std::uint32_t id() const override { return inner_->id(); }
+  eligo::SliceOutput advance(const eligo::SliceInput& in) override { return inner_->advance(in); }
+  eligo::ShardCounters counters() const override { return inner_->counters(); }
+  void append_weights(std::vector<eligo::WeightRecord>& out) const override { inner_->append_weights(out); }
+
+ private:
+  std::unique_ptr<eligo::Shard> inner_;
+  int& alive_;
+};
+
 }  // namespace
+
+TEST_CASE("a finished run frees every shard, though its actors subscribe to each other", "[actors]") {
+  eligo::BenchmarkParams p;
+  p.n_rec = 100;
+  const eligo::BenchmarkNetwork b = eligo::make_benchmark_network(p);
+  eligo::PartitionOptions partition;
+  partition.recurrent_shards = 2;
+  eligo::BuiltNetwork built = eligo::build_network(b.network, partition);
+  int alive = 0;
+  for (auto& shard : built.shards) shard = std::make_unique<CountedShard>(std::move(shard), alive);
+  const int shards = alive;
+  REQUIRE(shards >= 4);  // input, two recurrent, readout
+  const auto r = eligo::actors::run_shards(std::move(built), b.timing.n_steps, plan_of(b.timing.loss), options(2, 2));
+  CHECK(r.rec_spikes > 0);
+  CHECK(alive == 0);
+}
 
 TEST_CASE("a 1000-neuron plastic network trains to the same weights digest at any threads and shards", "[actors]") {
   eligo::BenchmarkParams p;
