@@ -9,6 +9,7 @@
 
 #include "actors/parallel_jobs.hpp"
 #include "actors/run_ledger.hpp"
+#include "actors/scheduler_config.hpp"
 #include "actors/shard_wiring.hpp"
 #include "runtime/checkpoint/shard_checkpoint.hpp"
 
@@ -126,7 +127,7 @@ RunResult run_network(const NetworkDescription& network, Step n_steps, const Ite
 RunResult run_shards(BuiltNetwork built, Step n_steps, const IterationPlan& plan, const RunOptions& options,
                      const Callbacks& callbacks) {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
+  configure_scheduler(cfg, options.threads);
   caf::actor_system sys{cfg};
   return run_shards_on(sys, std::move(built), n_steps, plan, options, callbacks);
 }

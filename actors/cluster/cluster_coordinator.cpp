@@ -17,6 +17,7 @@
 #include "actors/cluster/middleman_setup.hpp"
 #include "actors/cluster/placement.hpp"
 #include "actors/run_ledger.hpp"
+#include "actors/scheduler_config.hpp"
 
 namespace eligo::cluster {
 namespace {
@@ -481,7 +482,7 @@ actors::RunResult run_on_cluster(const ClusterRun& run, Step slice_steps, Step n
   security.insecure = run.insecure;
   if (!run.insecure) security.files = tls_files(run.cluster.certs, run.cluster.name);
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", std::size_t{2});
+  actors::configure_scheduler(cfg, 2);
   configure_middleman(cfg, security);
   caf::actor_system sys{cfg};
   ClusterRunner runner(sys, run, security, options, callbacks);

@@ -11,6 +11,7 @@
 
 #include "actors/cluster/cluster_messages.hpp"
 #include "actors/cluster/node_session.hpp"
+#include "actors/scheduler_config.hpp"
 #include "actors/transport/data_plane.hpp"
 
 namespace eligo::cluster {
@@ -158,7 +159,7 @@ int run_node(const NodeOptions& o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, o.threads)));
+  actors::configure_scheduler(cfg, o.threads);
   configure_middleman(cfg, o.security);
   caf::actor_system sys{cfg};
   NodeOptions options = o;

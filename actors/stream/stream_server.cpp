@@ -11,6 +11,7 @@
 #include <caf/actor_system_config.hpp>
 #include <stdexcept>
 
+#include "actors/scheduler_config.hpp"
 #include "actors/stream/stream_connection.hpp"
 
 namespace eligo::stream {
@@ -23,7 +24,7 @@ struct StreamServer::Impl {
 
   caf::actor_system_config actor_config() const {
     caf::actor_system_config cfg;
-    cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max<std::uint32_t>(1, options.threads)));
+    actors::configure_scheduler(cfg, options.threads);
     return cfg;
   }
 
