@@ -299,7 +299,8 @@ void read_task(const Reporter& r, const pb::TrainingConfig& c, std::int64_t iter
     const std::int64_t held_out =
         s.classification->test_samples > 0 ? held_out_group(s.classification->test_samples) : 0;
     sample.samples_held = std::max(layout.group_size, held_out);
-    if (held_out > layout.group_size) sample.samples_held_field = "task.test_samples (in iterations of up to 100)";
+    if (held_out > layout.group_size)
+      sample.samples_held_field = "task.test_samples (in iterations of up to " + std::to_string(kHeldOutGroupMax) + ")";
     if (kind == TaskKind::evidence_accumulation) {  // an event file's size is its own (its reader checks it)
       sample.sequence_field =
           "task.cues × (task.cue_steps + task.spacing_steps) + task.delay_steps + task.recall_steps";

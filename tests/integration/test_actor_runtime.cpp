@@ -31,29 +31,10 @@ eligo::actors::RunResult run(const eligo::BenchmarkNetwork& b, std::uint32_t thr
   return eligo::actors::run_network(b.network, b.timing.n_steps, plan_of(b.timing.loss), options(threads, shards));
 }
 
-// A shard that fails in a chosen slice, standing in for any error an actor meets after start-up.
-class FailingShard final : public eligo::Shard {
+// A shard that forwards to the one it wraps, for test doubles that change one thing.
+class ForwardingShard : public eligo::Shard {
  public:
-  FailingShard(std::unique_ptr<eligo::Shard> inner, Step fail_at) : inner_(std::move(inner)), fail_at_(fail_at) {}
-  eligo::ShardRole role() const override { return inner_->role(); }
-  std::uint32_t id() const override { return inner_->id(); }
-  eligo::SliceOutput advance(const eligo::SliceInput& in) override {
-    if (in.slice == fail_at_) throw std::runtime_error("injected failure in slice " + std::to_string(in.slice));
-    return inner_->advance(in);
-  }
-  eligo::ShardCounters counters() const override { return inner_->counters(); }
-  void append_weights(std::vector<eligo::WeightRecord>& out) const override { inner_->append_weights(out); }
-
- private:
-  std::unique_ptr<eligo::Shard> inner_;
-  Step fail_at_;
-};
-
-// A shard that counts how many of its kind are alive, to see that a run lets go of its network.
-class CountedShard final : public eligo::Shard {
- public:
-  CountedShard(std::unique_ptr<eligo::Shard> inner, int& alive) : inner_(std::move(inner)), alive_(alive) { ++alive_; }
-  ~CountedShard() override { --alive_; }
+  explicit ForwardingShard(std::unique_ptr<eligo::Shard> inner) : inner_(std::move(inner)) {}
   eligo::ShardRole role() const override { return inner_->role(); }
   std::uint32_t id() const override { return inner_->id(); }
   eligo::SliceOutput advance(const eligo::SliceInput& in) override { return inner_->advance(in); }
@@ -62,6 +43,31 @@ class CountedShard final : public eligo::Shard {
 
  private:
   std::unique_ptr<eligo::Shard> inner_;
+};
+
+// A shard that fails in a chosen slice, standing in for any error an actor meets after start-up.
+class FailingShard final : public ForwardingShard {
+ public:
+  FailingShard(std::unique_ptr<eligo::Shard> inner, Step fail_at)
+      : ForwardingShard(std::move(inner)), fail_at_(fail_at) {}
+  eligo::SliceOutput advance(const eligo::SliceInput& in) override {
+    if (in.slice == fail_at_) throw std::runtime_error("injected failure in slice " + std::to_string(in.slice));
+    return ForwardingShard::advance(in);
+  }
+
+ private:
+  Step fail_at_;
+};
+
+// A shard that counts how many of its kind are alive, to see that a run lets go of its network.
+class CountedShard final : public ForwardingShard {
+ public:
+  CountedShard(std::unique_ptr<eligo::Shard> inner, int& alive) : ForwardingShard(std::move(inner)), alive_(alive) {
+    ++alive_;
+  }
+  ~CountedShard() override { --alive_; }
+
+ private:
   int& alive_;
 };
 
